@@ -1,0 +1,18 @@
+import pytest
+from wagtail.models import Page, Site
+
+from courses.tests.factories import CourseIndexPageFactory
+from lms.tests.factories import HomePageFactory
+
+
+@pytest.fixture
+def home_page(db):
+    """A HomePage serving as the default site's root, as seed_demo arranges it."""
+    home = HomePageFactory(parent=Page.get_first_root_node(), slug="home-page")
+    Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost"})
+    return home
+
+
+@pytest.fixture
+def catalogue(home_page):
+    return CourseIndexPageFactory(parent=home_page)

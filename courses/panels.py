@@ -1,0 +1,17 @@
+from wagtail.admin.panels import Panel
+
+
+class CourseSizingPanel(Panel):
+    """Shows, in the course editor, the CE hours the lessons' content supports beside the declared hours."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "courses/panels/course_sizing.html"
+
+        def get_context_data(self, parent_context=None):
+            from .selectors import content_size_of, course_lessons  # selectors import the page models
+
+            context = super().get_context_data(parent_context)
+            course = self.instance
+            context["size"] = content_size_of(course_lessons(course=course, live_only=False)) if course.pk else None
+            context["declared_hours"] = course.ce_hours
+            return context

@@ -1,0 +1,89 @@
+import datetime
+from decimal import Decimal
+
+import factory
+import wagtail_factories
+from wagtail.rich_text import RichText
+
+from courses.models import CourseApproval, CourseIndexPage, CoursePage, Instructor, LessonPage, Topic
+from credits.tests.factories import BoardFactory
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class InstructorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Instructor
+
+    name = factory.Faker("name")
+    slug = factory.Sequence(lambda n: f"instructor-{n}")
+    credentials = "LMT, BCTMB"
+
+
+class CourseIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = CourseIndexPage
+
+    title = "Courses"
+    slug = "courses"
+
+
+class CoursePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = CoursePage
+
+    title = factory.Sequence(lambda n: f"Massage for Chronic Low-Back Pain, Part {n}")
+    summary = "Assessment and myofascial techniques for non-specific chronic low-back pain."
+    description = "<p>Evidence, screening and hands-on technique.</p>"
+    topic = factory.SubFactory(TopicFactory)
+    ce_hours = Decimal("2.00")
+    min_study_minutes = 100
+    price_amount = 0
+
+
+class CourseApprovalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourseApproval
+
+    course = factory.SubFactory(CoursePageFactory)
+    board = factory.SubFactory(BoardFactory)
+    number = factory.Sequence(lambda n: f"DEMO-{n:06d}")
+    approved_title = factory.SelfAttribute("course.title")
+    approved_hours = factory.SelfAttribute("course.ce_hours")
+    expires_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=365))
+
+
+def lesson_body(words_of_prose: int = 120):
+    """A realistic lesson body: a heading, prose, a contraindication callout and numbered steps."""
+    prose = " ".join(["fascia"] * words_of_prose)
+    return [
+        ("heading", "The thoracolumbar fascia"),
+        ("paragraph", RichText(f"<p>{prose}</p>")),
+        ("callout", {"kind": "contraindication", "title": "Refer first", "text": RichText("<p>Acute DVT.</p>")}),
+        (
+            "technique_steps",
+            {
+                "title": "Cross-hand release",
+                "steps": [
+                    {"text": RichText("<p>Position the client prone.</p>"), "image": None, "image_alt_text": ""},
+                    {"text": RichText("<p>Cross the forearms.</p>"), "image": None, "image_alt_text": ""},
+                ],
+            },
+        ),
+    ]
+
+
+class LessonPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = LessonPage
+
+    title = factory.Sequence(lambda n: f"Lesson {n}: The thoracolumbar fascia")
+    summary = "Layers, innervation and what release plausibly means."
+    body = factory.LazyFunction(lesson_body)

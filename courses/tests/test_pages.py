@@ -1,0 +1,109 @@
+"""The page tree's rules, and that every page type routes, renders, edits and previews."""
+
+from django.urls import reverse
+from wagtail.models import Page, Site
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
+
+from accounts.tests.factories import UserFactory
+from courses.models import CourseIndexPage, CoursePage, LessonPage
+from lms.models import HomePage
+from lms.tests.factories import HomePageFactory
+
+from .factories import CourseApprovalFactory, CourseIndexPageFactory, CoursePageFactory, LessonPageFactory
+
+
+class PageTreeRulesTests(WagtailPageTestCase):
+    def test_the_catalogue_lives_under_the_home_page_only(self):
+        self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
+        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage})
+
+    def test_courses_live_in_the_catalogue_only(self):
+        self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
+        self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
+        self.assertCanNotCreateAt(HomePage, CoursePage)
+        self.assertCanNotCreateAt(CoursePage, CoursePage)
+
+    def test_lessons_live_under_a_course_and_have_no_children(self):
+        self.assertAllowedParentPageTypes(LessonPage, {CoursePage})
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
+        self.assertAllowedSubpageTypes(LessonPage, set())
+        self.assertCanNotCreateAt(CourseIndexPage, LessonPage)
+
+    def test_a_home_page_has_one_catalogue(self):
+        home = HomePageFactory(parent=Page.get_first_root_node(), slug="home-page")
+        CourseIndexPageFactory(parent=home)
+        self.assertFalse(CourseIndexPage.can_create_at(home))
+
+
+class PageTypesWorkEndToEndTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.home = HomePageFactory(parent=Page.get_first_root_node(), slug="home-page")
+        Site.objects.update(root_page=cls.home)
+        cls.catalogue = CourseIndexPageFactory(parent=cls.home)
+        cls.course = CoursePageFactory(parent=cls.catalogue)
+        CourseApprovalFactory(course=cls.course)
+        cls.lesson = LessonPageFactory(parent=cls.course)
+        cls.editor = UserFactory(email="editor@example.com", is_superuser=True)
+
+    def test_every_page_type_is_routable_and_renderable(self):
+        for page in [self.home, self.catalogue, self.course, self.lesson]:
+            with self.subTest(page=type(page).__name__):
+                self.assertPageIsRoutable(page)
+                self.assertPageIsRenderable(page)
+
+    def edit_form_data(self, page, streams=None):
+        """The page editor's own form data, with StreamFields (which the editor builds in JavaScript) filled in."""
+        self.client.force_login(self.editor)
+        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+        data = querydict_from_html(response.content.decode(), form_id="page-edit-form")
+        for key, value in nested_form_data(streams or {}).items():
+            data.setlist(key, [value])
+        return data
+
+    def lesson_stream(self):
+        return {
+            "body": streamfield(
+                [
+                    ("heading", "Screening before treatment"),
+                    ("paragraph", rich_text("<p>Ask about red flags before every first session.</p>")),
+                    (
+                        "callout",
+                        {"kind": "contraindication", "title": "", "text": rich_text("<p>Fever with back pain.</p>")},
+                    ),
+                ]
+            )
+        }
+
+    def test_every_page_type_is_editable_and_previewable(self):
+        course_streams = {"learning_objectives": streamfield([("objective", "Screen for red flags")])}
+        cases = [
+            (self.home, {}),
+            (self.catalogue, {}),
+            (self.course, course_streams),
+            (self.lesson, self.lesson_stream()),
+        ]
+        for page, streams in cases:
+            with self.subTest(page=type(page).__name__):
+                data = self.edit_form_data(page, streams)
+                self.assertPageIsEditable(page, post_data=data, user=self.editor)
+                self.assertPageIsPreviewable(page, post_data=data, user=self.editor)
+
+    def test_publishing_an_edited_lesson_updates_its_reading_time(self):
+        data = self.edit_form_data(self.lesson, self.lesson_stream())
+        data["action-publish"] = "action-publish"
+        response = self.client.post(reverse("wagtailadmin_pages:edit", args=[self.lesson.pk]), data)
+
+        self.assertRedirects(response, reverse("wagtailadmin_explore", args=[self.course.pk]))
+        self.lesson.refresh_from_db()
+        self.assertEqual(self.lesson.body[0].value, "Screening before treatment")
+        self.assertEqual(self.lesson.word_count, 3 + 8 + 4)
+
+    def test_the_course_editor_shows_the_content_sizing_beside_the_declared_hours(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.course.pk]))
+
+        self.assertContains(response, "12,000 words read or one hour of video is one CE hour")
+        self.assertContains(response, f"{self.lesson.word_count} words")
+        self.assertContains(response, "below the declared 2.00")

@@ -1,0 +1,118 @@
+"""Reference data of the demo site. Approval numbers and instructors are fictional demo data."""
+
+TOPICS = [
+    ("anatomy-physiology", "Anatomy and physiology", "Structure and function of the body as massage therapists meet it."),
+    ("kinesiology", "Kinesiology", "How muscles, joints and nerves produce and control movement."),
+    ("pathology", "Pathology", "Conditions clients live with, and how massage adapts to them."),
+    ("techniques", "Medical-massage techniques", "Evidence-aware hands-on methods for clinical settings."),
+    ("ethics", "Ethics", "Boundaries, consent, scope of practice and professional conduct."),
+    ("laws-rules", "Laws and rules", "State practice acts, board rules and record keeping."),
+]
+
+CREDIT_CATEGORIES = [
+    ("anatomy-physiology", "Anatomy and physiology"),
+    ("kinesiology", "Kinesiology"),
+    ("pathology", "Pathology"),
+    ("massage-technique", "Massage technique"),
+    ("contraindications", "Contraindications"),
+    ("ethics", "Ethics"),
+    ("laws-and-rules", "Laws and rules"),
+    ("medical-errors", "Prevention of medical errors"),
+    ("human-trafficking", "Human trafficking"),
+    ("hands-on", "Hands-on"),
+    ("professional-development", "Professional development"),
+]
+
+BOARDS = [
+    ("NCBTMB", "National Certification Board for Therapeutic Massage & Bodywork", "", "https://www.ncbtmb.org/"),
+    ("FSMTB", "FSMTB CE Registry", "", "https://www.fsmtb.org/"),
+    ("FL", "Florida Board of Massage Therapy", "Florida", "https://floridasmassagetherapy.gov/"),
+    ("TX", "Texas Department of Licensing and Regulation, Massage Therapy", "Texas", "https://www.tdlr.texas.gov/"),
+    ("NY", "New York State Board for Massage Therapy", "New York", "https://www.op.nysed.gov/"),
+]
+
+INSTRUCTORS = [
+    (
+        "daniel-reyes",
+        "Daniel Reyes",
+        "LMT, BCTMB, ATC",
+        "<p>Daniel has treated endurance athletes and chronic-pain clients for fifteen years, first as an "
+        "athletic trainer and then as a massage therapist in an outpatient orthopaedic clinic. "
+        "<i>Demo instructor.</i></p>",
+    ),
+    (
+        "elena-marsh",
+        "Elena Marsh",
+        "LMT, CLT, BCTMB",
+        "<p>Elena is a certified lymphedema therapist who works alongside breast-surgery and oncology teams. "
+        "<i>Demo instructor.</i></p>",
+    ),
+    (
+        "priya-raman",
+        "Priya Raman",
+        "PhD, LMT",
+        "<p>Priya taught human anatomy in a university dissection lab before training as a massage therapist; "
+        "she teaches palpation and functional anatomy. <i>Demo instructor.</i></p>",
+    ),
+    (
+        "thomas-whitaker",
+        "Thomas Whitaker",
+        "LMT, BCTMB, MA",
+        "<p>Thomas holds a master's degree in applied ethics and has served on a state massage board's "
+        "disciplinary committee. <i>Demo instructor.</i></p>",
+    ),
+]
+
+# Who can sign in to the demo, and as what. The README lists the same accounts.
+USERS = [
+    {
+        "email": "admin@example.com",
+        "password": "demo-admin-2026",
+        "legal_name": "Avery Admin",
+        "role": "administrator",
+        "is_superuser": True,
+        "groups": [],
+    },
+    {
+        "email": "reviewer@example.com",
+        "password": "demo-reviewer-2026",
+        "legal_name": "Rosa Reviewer",
+        "role": "reviewer",
+        "groups": ["Reviewers"],
+    },
+    {
+        "email": "instructor@example.com",
+        "password": "demo-instructor-2026",
+        "legal_name": "Priya Raman",
+        "role": "instructor",
+        "groups": ["Instructors"],
+    },
+    {
+        "email": "practitioner@example.com",
+        "password": "demo-practitioner-2026",
+        "legal_name": "Nguyễn Thị Minh",
+        "role": "practitioner",
+        "groups": [],
+    },
+]
+
+PROVIDER = {
+    "name": "Medical Massage CE",
+    "email": "ce@example.com",
+    "postal_address": "Demo provider\n100 Example Street\nTallahassee, FL 32301",
+}
+
+HOME = {
+    "title": "Home",
+    "hero_heading": "Continuing education for medical massage",
+    "hero_text": "<p>Board-approved home-study courses in anatomy, pathology and clinical technique, written by "
+    "practising therapists. Study at your own pace, pass the test, and download a certificate your board can "
+    "verify.</p>",
+}
+
+CATALOGUE = {
+    "title": "Courses",
+    "slug": "courses",
+    "intro": "<p>Every course lists its CE hours, the boards that approved it and what you will be able to do "
+    "afterwards.</p>",
+}

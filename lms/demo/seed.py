@@ -1,0 +1,226 @@
+"""Builds the demo site through the page API and the services, never from a fixture.
+
+It only adds what is missing, so running it again changes nothing, and it never overwrites
+what an editor has changed since.
+"""
+
+import datetime
+import io
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils.html import escape
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from courses.models import CourseApproval, CourseIndexPage, CoursePage, Instructor, LessonPage, Topic
+from courses.services import authoring_roles_setup
+from credits.models import Board, CreditCategory
+from lms.models import HomePage, ProviderSettings
+
+from . import reference
+from .images import cover_png
+
+COURSES_DIR = Path(__file__).parent / "courses"
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    users: list[dict] = field(default_factory=list)
+    site: Site | None = None
+
+
+def load_course_files() -> list[dict]:
+    return [tomllib.loads(path.read_text("utf-8")) for path in sorted(COURSES_DIR.glob("*.toml"))]
+
+
+@transaction.atomic
+def seed_demo() -> SeedReport:
+    report = SeedReport()
+    home, report.site = _home_and_site(report)
+    catalogue = _catalogue(home, report)
+    _provider_settings(report.site)
+    topics = _by_key(Topic, "slug", [dict(slug=s, name=n, description=d) for s, n, d in reference.TOPICS], report)
+    categories = _by_key(CreditCategory, "slug", [dict(slug=s, name=n) for s, n in reference.CREDIT_CATEGORIES], report)
+    boards = _by_key(
+        Board, "code", [dict(code=c, name=n, jurisdiction=j, website=w) for c, n, j, w in reference.BOARDS], report
+    )
+    instructors = _by_key(
+        Instructor,
+        "slug",
+        [dict(slug=s, name=n, credentials=c, bio=b) for s, n, c, b in reference.INSTRUCTORS],
+        report,
+    )
+    authoring_roles_setup(catalogue=catalogue)
+    for data in load_course_files():
+        course = _course(catalogue, data, topics=topics, categories=categories, boards=boards,
+                         instructors=instructors, report=report)
+        for lesson_data in data["lessons"]:
+            _lesson(course, lesson_data, report)
+    report.users = [_user(spec, report) for spec in reference.USERS]
+    return report
+
+
+def _home_and_site(report):
+    root = Page.get_first_root_node()
+    home = HomePage.objects.child_of(root).first()
+    if home is None:
+        # A fresh database holds Wagtail's "Welcome" page as the site root: replace it.
+        welcome = Page.objects.child_of(root).filter(content_type=ContentType.objects.get_for_model(Page))
+        Site.objects.filter(root_page__in=welcome).update(root_page=root)
+        welcome.delete()
+        home = HomePage(
+            title=reference.HOME["title"],
+            slug="home",
+            hero_heading=reference.HOME["hero_heading"],
+            hero_text=reference.HOME["hero_text"],
+        )
+        _publish_child(root, home)
+        report.created.append("home page")
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+        report.created.append("site")
+    if site.root_page_id != home.pk:
+        site.root_page = home
+        site.save()
+    return home, site
+
+
+def _catalogue(home, report):
+    catalogue = CourseIndexPage.objects.child_of(home).first()
+    if catalogue is None:
+        catalogue = CourseIndexPage(**reference.CATALOGUE)
+        _publish_child(home, catalogue)
+        report.created.append("catalogue")
+    return catalogue
+
+
+def _provider_settings(site):
+    provider = ProviderSettings.for_site(site)
+    if not provider.email:
+        for name, value in reference.PROVIDER.items():
+            setattr(provider, name, value)
+        provider.save()
+
+
+def _by_key(model, key, rows, report):
+    objects = {}
+    for row in rows:
+        obj, created = model.objects.get_or_create(**{key: row[key]}, defaults=row)
+        if created:
+            report.created.append(f"{model._meta.verbose_name} {row[key]}")
+        objects[row[key]] = obj
+    return objects
+
+
+def _course(catalogue, data, *, topics, categories, boards, instructors, report):
+    existing = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
+    if existing:
+        return existing
+    course = CoursePage(
+        title=data["title"],
+        slug=data["slug"],
+        summary=data["summary"],
+        description=data["description"].strip(),
+        learning_objectives=[("objective", objective) for objective in data["learning_objectives"]],
+        topic=topics[data["topic"]],
+        level=data["level"],
+        delivery=data["delivery"],
+        ce_hours=Decimal(data["ce_hours"]),
+        min_study_minutes=data["min_study_minutes"],
+        price_amount=data["price"],
+        price_currency=data["currency"],
+        evaluation_required=data["evaluation_required"],
+        cover_image=_cover_image(data),
+    )
+    course.instructors = [instructors[slug] for slug in data["instructors"]]
+    approvals = []
+    for position, approval in enumerate(data["approvals"]):
+        row = CourseApproval(
+            sort_order=position,
+            board=boards[approval["board"]],
+            number=approval["number"],
+            approved_title=approval["title"],
+            approved_hours=Decimal(approval["hours"]),
+            delivery=approval["delivery"],
+            expires_on=_date(approval["expires_on"]),
+        )
+        row.categories = [categories[slug] for slug in approval["categories"]]
+        approvals.append(row)
+    course.approvals = approvals
+    _publish_child(catalogue, course)
+    report.created.append(f"course {course.slug}")
+    return course
+
+
+def _cover_image(data):
+    image_model = get_image_model()
+    title = f"Cover: {data['title']}"
+    image = image_model.objects.filter(title=title).first()
+    if image is None:
+        image = image_model(title=title)
+        image.file = ImageFile(io.BytesIO(cover_png(data["slug"])), name=f"cover-{data['slug']}.png")
+        image.save()
+    return image
+
+
+def _lesson(course, data, report):
+    if LessonPage.objects.child_of(course).filter(slug=data["slug"]).exists():
+        return
+    body_block = LessonPage._meta.get_field("body").stream_block
+    body = body_block.to_python([_block(block) for block in data["blocks"]])
+    body_block.clean(body)  # StreamField validation only runs in the admin form; check it here.
+    lesson = LessonPage(title=data["title"], slug=data["slug"], summary=data.get("summary", ""), body=body)
+    _publish_child(course, lesson)
+    report.created.append(f"lesson {course.slug}/{lesson.slug}")
+
+
+def _block(block):
+    kind = block["type"]
+    if kind == "heading":
+        return {"type": kind, "value": block["text"]}
+    if kind == "paragraph":
+        return {"type": kind, "value": block["html"].strip()}
+    if kind == "callout":
+        value = {"kind": block["kind"], "title": block.get("title", ""), "text": block["html"].strip()}
+        return {"type": kind, "value": value}
+    if kind == "technique_steps":
+        steps = [{"text": f"<p>{escape(step)}</p>", "image": None, "image_alt_text": ""} for step in block["steps"]]
+        return {"type": kind, "value": {"title": block["title"], "steps": steps}}
+    raise ValueError(f"Unknown lesson block type {kind!r}")
+
+
+def _user(spec, report):
+    user_model = get_user_model()
+    user = user_model.objects.filter(email=spec["email"]).first()
+    if user is None:
+        user = user_model.objects.create_user(
+            email=spec["email"],
+            password=spec["password"],
+            legal_name=spec["legal_name"],
+            is_superuser=spec.get("is_superuser", False),
+            is_staff=spec.get("is_superuser", False),
+        )
+        user.groups.set(Group.objects.filter(name__in=spec["groups"]))
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        report.created.append(f"user {user.email}")
+    return {"email": spec["email"], "password": spec["password"], "role": spec["role"]}
+
+
+def _publish_child(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+
+
+def _date(value):
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)

@@ -1,0 +1,36 @@
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    hero_heading = models.CharField(max_length=200)
+    hero_text = RichTextField(features=["bold", "italic", "link"], blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("hero_heading"), FieldPanel("hero_text")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CourseIndexPage"]
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import home_page_highlights
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_page_highlights(home=self))
+        return context
+
+
+@register_setting(icon="site")
+class ProviderSettings(BaseSiteSetting):
+    """Who provides the courses: printed in the footer and, later, on every certificate."""
+
+    name = models.CharField(max_length=200, default="Medical Massage CE")
+    email = models.EmailField(blank=True)
+    postal_address = models.TextField(blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("email"), FieldPanel("postal_address")]
+
+    class Meta:
+        verbose_name = "provider details"
