@@ -21,7 +21,7 @@ def catalogue_courses(*, index, filters: dict):
         .select_related("topic")
         .prefetch_related(
             Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_FILTER)),
-            Prefetch("approvals", queryset=_approvals().order_by("board__code")),
+            Prefetch("approvals", queryset=CourseApproval.objects.select_related("board").order_by("board__code")),
         )
     )
     if "topic" in filters:

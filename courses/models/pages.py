@@ -64,7 +64,7 @@ class CoursePage(Page):
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.25"))],
-        help_text="The CE hours the course awards. Size them by content: 12,000 words or one hour of video is one hour.",
+        help_text="The CE hours the course awards. Size them by content: 12,000 words or an hour of video each.",
     )
     min_study_minutes = models.PositiveIntegerField(
         "minimum study minutes",

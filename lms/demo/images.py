@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 def cover_png(seed: str, *, width: int = 1280, height: int = 720) -> bytes:
     """A soft gradient with overlapping translucent circles; the same seed always draws the same picture."""
-    rng = random.Random(hashlib.sha256(seed.encode()).digest())  # decoration only, not security
+    rng = random.Random(hashlib.sha256(seed.encode()).digest())  # noqa: S311 (decoration, not security)
     hue = rng.random()
 
     def colour(lightness, saturation=0.35, shift=0.0):
@@ -24,7 +24,8 @@ def cover_png(seed: str, *, width: int = 1280, height: int = 720) -> bytes:
         t = y / height
         draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
 
-    overlay = Image.new("RGBA", (width, height))
+    # Transparent pixels carry the base colour so the blur does not darken the shapes' edges.
+    overlay = Image.new("RGBA", (width, height), (*bottom, 0))
     shapes = ImageDraw.Draw(overlay)
     for _ in range(7):
         radius = rng.randint(height // 6, height // 2)

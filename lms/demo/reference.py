@@ -1,7 +1,11 @@
 """Reference data of the demo site. Approval numbers and instructors are fictional demo data."""
 
 TOPICS = [
-    ("anatomy-physiology", "Anatomy and physiology", "Structure and function of the body as massage therapists meet it."),
+    (
+        "anatomy-physiology",
+        "Anatomy and physiology",
+        "Structure and function of the body as massage therapists meet it.",
+    ),
     ("kinesiology", "Kinesiology", "How muscles, joints and nerves produce and control movement."),
     ("pathology", "Pathology", "Conditions clients live with, and how massage adapts to them."),
     ("techniques", "Medical-massage techniques", "Evidence-aware hands-on methods for clinical settings."),

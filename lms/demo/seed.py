@@ -62,8 +62,9 @@ def seed_demo() -> SeedReport:
     )
     authoring_roles_setup(catalogue=catalogue)
     for data in load_course_files():
-        course = _course(catalogue, data, topics=topics, categories=categories, boards=boards,
-                         instructors=instructors, report=report)
+        course = _course(
+            catalogue, data, topics=topics, categories=categories, boards=boards, instructors=instructors, report=report
+        )
         for lesson_data in data["lessons"]:
             _lesson(course, lesson_data, report)
     report.users = [_user(spec, report) for spec in reference.USERS]

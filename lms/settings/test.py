@@ -1,8 +1,7 @@
 from .base import *  # noqa: F403
 
-SECRET_KEY = "test-only-key"
+SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SEED_DEMO_ALLOWED = True
-MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 WAGTAILEMBEDS_FINDERS = []  # tests never reach the network for oEmbed

@@ -1,0 +1,133 @@
+"""Instructors write courses, reviewers approve and publish them, through a Wagtail workflow."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import WorkflowState
+from wagtail.test.utils.form_data import rich_text, streamfield
+
+from accounts.tests.factories import UserFactory
+from courses.models import CoursePage
+from courses.services import INSTRUCTORS, REVIEWERS, authoring_roles_setup
+
+from .editor import add_page_url, edit_page_url, editor_form_data
+from .factories import CoursePageFactory, TopicFactory
+
+NO_OBJECTIVES = {"learning_objectives": streamfield([])}
+
+
+@pytest.fixture
+def roles(catalogue):
+    authoring_roles_setup(catalogue=catalogue)
+    return {
+        "instructor": UserFactory(email="instructor@example.com", groups=[INSTRUCTORS]),
+        "reviewer": UserFactory(email="reviewer@example.com", groups=[REVIEWERS]),
+    }
+
+
+def new_course_form(client, catalogue, **fields):
+    topic = TopicFactory(name="Pathology", slug="pathology")
+    return editor_form_data(
+        client,
+        add_page_url(CoursePage, catalogue),
+        streams={"learning_objectives": streamfield([("objective", "Screen a client for red flags")])},
+        title="Fibromyalgia and Massage Therapy",
+        slug="fibromyalgia-and-massage",
+        summary="Nociplastic pain and adapting pressure.",
+        description=rich_text("<p>Current criteria and evidence.</p>"),
+        topic=str(topic.pk),
+        ce_hours="1.00",
+        min_study_minutes="60",
+        price_amount="3900",
+        **fields,
+    )
+
+
+def test_an_instructor_can_draft_a_course_but_not_publish_it(client, catalogue, roles):
+    client.force_login(roles["instructor"])
+    data = new_course_form(client, catalogue, **{"action-publish": "action-publish"})
+
+    response = client.post(add_page_url(CoursePage, catalogue), data)
+
+    assert response.status_code == 302
+    course = CoursePage.objects.get(slug="fibromyalgia-and-massage")
+    assert not course.live
+    assert course.owner == roles["instructor"]
+
+
+def test_an_instructor_cannot_add_pages_outside_the_catalogue(client, home_page, catalogue, roles):
+    assert home_page.permissions_for_user(roles["instructor"]).can_add_subpage() is False
+    assert catalogue.permissions_for_user(roles["instructor"]).can_publish_subpage() is False
+    assert catalogue.permissions_for_user(roles["reviewer"]).can_publish_subpage() is True
+
+
+def test_a_course_submitted_by_an_instructor_goes_live_when_a_reviewer_approves(client, catalogue, roles):
+    client.force_login(roles["instructor"])
+    client.post(
+        add_page_url(CoursePage, catalogue),
+        new_course_form(client, catalogue, **{"action-submit": "action-submit"}),
+    )
+    course = CoursePage.objects.get(slug="fibromyalgia-and-massage")
+    state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(course.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.workflow.name == "Course review"
+    assert not course.live
+
+    client.force_login(roles["reviewer"])
+    assert course.title in client.get(reverse("wagtailadmin_home")).content.decode()
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[course.pk, "approve", state.current_task_state.pk]),
+        {"comment": "Accurate and well sized."},
+    )
+
+    assert response.status_code == 302
+    course.refresh_from_db()
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_APPROVED
+    assert course.live
+    assert client.get(course.url).status_code == 200
+
+
+def test_an_instructor_cannot_approve_their_own_submission(client, catalogue, roles):
+    course = CoursePageFactory(parent=catalogue, live=False)
+    client.force_login(roles["instructor"])
+    data = editor_form_data(client, edit_page_url(course), streams=NO_OBJECTIVES, **{"action-submit": "1"})
+    client.post(edit_page_url(course), data)
+    state = WorkflowState.objects.get(object_id=str(course.pk))
+
+    client.post(reverse("wagtailadmin_pages:workflow_action", args=[course.pk, "approve", state.current_task_state.pk]))
+
+    course.refresh_from_db()
+    assert not course.live
+    assert WorkflowState.objects.get(pk=state.pk).status == WorkflowState.STATUS_IN_PROGRESS
+
+
+def test_a_reviewer_can_schedule_a_course_to_go_live_later(client, catalogue, roles):
+    course = CoursePageFactory(parent=catalogue, live=False)
+    go_live = timezone.now() + datetime.timedelta(days=2)
+    client.force_login(roles["reviewer"])
+    data = editor_form_data(
+        client,
+        edit_page_url(course),
+        streams=NO_OBJECTIVES,
+        go_live_at=timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M"),
+        **{"action-publish": "action-publish"},
+    )
+
+    client.post(edit_page_url(course), data)
+
+    course.refresh_from_db()
+    assert not course.live
+    assert course.get_latest_revision().approved_go_live_at is not None
+    call_command("publish_scheduled", verbosity=0)
+    course.refresh_from_db()
+    assert not course.live  # not yet: the time has not come
+
+    with time_machine.travel(go_live + datetime.timedelta(minutes=5)):
+        call_command("publish_scheduled", verbosity=0)
+    course.refresh_from_db()
+    assert course.live

@@ -1,0 +1,66 @@
+"""The lesson page: a long read that must work on a phone, with its place in the course."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from .factories import CoursePageFactory, LessonPageFactory, lesson_body
+
+
+@pytest.fixture
+def course(catalogue):
+    return CoursePageFactory(parent=catalogue, title="Myofascial Release for Chronic Low-Back Pain")
+
+
+@pytest.fixture
+def lessons(course):
+    return [
+        LessonPageFactory(parent=course, title="Fascia and the evidence"),
+        LessonPageFactory(parent=course, title="Screening and red flags", body=lesson_body(words_of_prose=584)),
+        LessonPageFactory(parent=course, title="Techniques"),
+    ]
+
+
+def test_a_lesson_renders_every_kind_of_block(client, lessons):
+    soup = BeautifulSoup(client.get(lessons[1].url).content, "html.parser")
+    body = soup.select_one(".lesson__body")
+
+    assert body.select_one("h2").get_text() == "The thoracolumbar fascia"
+    callout = body.select_one(".callout--contraindication")
+    assert callout["aria-label"] == "Contraindication warning"
+    assert "Acute DVT." in callout.get_text()
+    steps = body.select(".technique__steps li")
+    assert [step.get_text(strip=True) for step in steps] == ["Position the client prone.", "Cross the forearms."]
+
+
+def test_a_lesson_shows_its_reading_time_and_its_place_in_the_course(client, lessons):
+    soup = BeautifulSoup(client.get(lessons[1].url).content, "html.parser")
+
+    header = soup.select_one(".lesson__header").get_text(" ", strip=True)
+    assert "Myofascial Release for Chronic Low-Back Pain · Lesson 2 of 3" in header
+    assert "About 3 minutes of study" in header  # 600 words at 200 a minute
+    assert soup.select_one("a[rel=prev]")["href"] == lessons[0].url
+    assert soup.select_one("a[rel=next]")["href"] == lessons[2].url
+    assert soup.select_one(".lesson-toc [aria-current=page]").get_text() == "Screening and red flags"
+
+
+def test_the_first_and_last_lessons_link_only_onwards_and_back(client, lessons):
+    first = BeautifulSoup(client.get(lessons[0].url).content, "html.parser")
+    last = BeautifulSoup(client.get(lessons[2].url).content, "html.parser")
+
+    assert first.select_one("a[rel=prev]") is None and first.select_one("a[rel=next]")
+    assert last.select_one("a[rel=next]") is None and last.select_one("a[rel=prev]")
+
+
+def test_the_lesson_page_query_count_does_not_grow_with_the_course(
+    client, course, lessons, django_assert_max_num_queries
+):
+    client.get(lessons[0].url)  # the first request of a site creates its settings row
+    with django_assert_max_num_queries(LESSON_PAGE_QUERIES):
+        client.get(lessons[1].url)
+    for _ in range(20):
+        LessonPageFactory(parent=course)
+    with django_assert_max_num_queries(LESSON_PAGE_QUERIES):
+        client.get(lessons[1].url)
+
+
+LESSON_PAGE_QUERIES = 14

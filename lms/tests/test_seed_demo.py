@@ -1,0 +1,139 @@
+"""seed_demo gives a newcomer a real, complete demo site, and running it again changes nothing."""
+
+import io
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+from wagtail.models import Page, Revision, Site
+
+from courses.models import CourseApproval, CourseIndexPage, CoursePage, LessonPage
+from courses.sizing import ContentSize, count_words
+from credits.models import Board
+from lms.demo import reference
+from lms.demo.seed import load_course_files
+from lms.models import HomePage
+
+ALLOWED_CONTENT_TAGS = {"p", "b", "i", "ul", "ol", "li"}
+
+
+def page_tree():
+    return [
+        (page.path, page.title, page.specific_class.__name__, page.live, page.has_unpublished_changes)
+        for page in Page.objects.order_by("path")
+    ]
+
+
+def database_snapshot():
+    return {
+        "tree": page_tree(),
+        "revisions": Revision.objects.count(),
+        "users": sorted(get_user_model().objects.values_list("email", flat=True)),
+        "boards": sorted(Board.objects.values_list("code", flat=True)),
+        "approvals": sorted(CourseApproval.objects.values_list("number", flat=True)),
+        "sites": list(Site.objects.values_list("hostname", "root_page_id", "is_default_site")),
+    }
+
+
+class DemoSiteTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        output = io.StringIO()
+        call_command("seed_demo", stdout=output)
+        cls.seed_output = output.getvalue()
+
+    def test_running_seed_demo_again_changes_nothing(self):
+        before = database_snapshot()
+        output = io.StringIO()
+
+        call_command("seed_demo", stdout=output)
+
+        assert database_snapshot() == before
+        assert "nothing changed" in output.getvalue()
+
+    def test_the_demo_replaces_wagtails_welcome_page_with_the_home_page(self):
+        site = Site.objects.get(is_default_site=True)
+
+        assert isinstance(site.root_page.specific, HomePage)
+        assert not Page.objects.filter(depth=2).exclude(pk=site.root_page_id).exists()
+        assert CourseIndexPage.objects.child_of(site.root_page).live().count() == 1
+
+    def test_the_demo_catalogue_has_six_real_courses_across_the_field(self):
+        courses = CoursePage.objects.live().select_related("topic")
+
+        assert courses.count() >= 6
+        assert {"anatomy-physiology", "pathology", "techniques"} <= {course.topic.slug for course in courses}
+        assert any(course.is_free for course in courses) and any(not course.is_free for course in courses)
+        for course in courses:
+            lessons = LessonPage.objects.child_of(course).live()
+            assert 3 <= lessons.count() <= 6, course.title
+            assert course.approvals.exists(), course.title
+
+    def test_demo_approval_numbers_are_marked_as_demo_data(self):
+        numbers = CourseApproval.objects.values_list("number", flat=True)
+
+        assert numbers and all(number.startswith("DEMO-") for number in numbers)
+
+    def test_every_demo_user_can_sign_in_with_the_printed_password(self):
+        for user in reference.USERS:
+            assert f"{user['email']:<26} password: {user['password']}" in self.seed_output
+            assert self.client.login(email=user["email"], password=user["password"]), user["email"]
+            self.client.logout()
+
+    def test_the_demo_pages_are_served(self):
+        course = CoursePage.objects.live().first()
+        lesson = LessonPage.objects.child_of(course).live().first()
+
+        for url in ["/", "/courses/", course.url, lesson.url]:
+            assert self.client.get(url).status_code == 200, url
+
+
+def test_seed_demo_refuses_to_run_where_demo_passwords_would_be_dangerous(db, settings):
+    settings.SEED_DEMO_ALLOWED = False
+
+    with pytest.raises(CommandError, match="disabled"):
+        call_command("seed_demo")
+
+    assert not get_user_model().objects.exists()
+
+
+class TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        assert not attrs, f"<{tag}> carries attributes {attrs}"
+
+
+def rich_texts(course):
+    yield course["description"]
+    for lesson in course["lessons"]:
+        for block in lesson["blocks"]:
+            if "html" in block:
+                yield block["html"]
+
+
+@pytest.mark.parametrize("course", load_course_files(), ids=lambda course: course["slug"])
+def test_demo_course_content_uses_only_plain_rich_text(course):
+    collector = TagCollector()
+    for html in rich_texts(course):
+        collector.feed(html)
+    assert collector.tags <= ALLOWED_CONTENT_TAGS
+
+
+@pytest.mark.parametrize("course", load_course_files(), ids=lambda course: course["slug"])
+def test_demo_course_content_supports_its_declared_ce_hours(course):
+    words = 0
+    for lesson in course["lessons"]:
+        for block in lesson["blocks"]:
+            texts = [block.get("text", ""), block.get("title", ""), *block.get("steps", [])]
+            texts.append(re.sub(r"<[^>]+>", " ", block.get("html", "")))
+            words += count_words(texts)
+
+    assert ContentSize(words=words).ce_hours >= Decimal(course["ce_hours"])
