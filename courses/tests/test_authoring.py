@@ -1,13 +1,15 @@
 """Instructors write courses, reviewers approve and publish them, through a Wagtail workflow."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import WorkflowState
+from wagtail.models import GroupPagePermission, WorkflowState
 from wagtail.test.utils.form_data import rich_text, streamfield
 
 from accounts.tests.factories import UserFactory
@@ -131,3 +133,20 @@ def test_a_reviewer_can_schedule_a_course_to_go_live_later(client, catalogue, ro
         call_command("publish_scheduled", verbosity=0)
     course.refresh_from_db()
     assert course.live
+
+
+def test_setup_authoring_routes_the_catalogue_through_review_and_can_run_again(catalogue):
+    output = io.StringIO()
+
+    call_command("setup_authoring", stdout=output)
+    call_command("setup_authoring", stdout=output)
+
+    assert catalogue.get_workflow().name == "Course review"
+    assert Group.objects.filter(name__in=[INSTRUCTORS, REVIEWERS]).count() == 2
+    assert GroupPagePermission.objects.filter(page=catalogue, group__name=INSTRUCTORS).count() == 2
+    assert 'now go through the "Course review" workflow' in output.getvalue()
+
+
+def test_setup_authoring_explains_what_is_missing_without_a_catalogue(db):
+    with pytest.raises(CommandError, match="Create the course catalogue page first"):
+        call_command("setup_authoring")

@@ -1,0 +1,111 @@
+"""Median latency and query count of the public pages, small catalogue against large.
+
+    .venv/bin/python bench/page_latency.py [--large 300] [--repeat 30]
+
+The small catalogue is the baseline; the large one must cost the same number of queries and
+about the same time per page, since a page never shows more than twelve courses.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='ce-bench-')}/bench.sqlite3"
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from wagtail.models import Page, Site  # noqa: E402
+
+from courses.tests.factories import (  # noqa: E402
+    CourseApprovalFactory,
+    CourseIndexPageFactory,
+    CoursePageFactory,
+    LessonPageFactory,
+    lesson_body,
+)
+from lms.tests.factories import HomePageFactory  # noqa: E402
+
+LESSONS_PER_COURSE = 5
+
+
+def build_catalogue(courses: int):
+    home = HomePageFactory(parent=Page.get_first_root_node(), slug=f"home-{courses}")
+    Site.objects.update(root_page=home)
+    catalogue = CourseIndexPageFactory(parent=home)
+    add_courses(catalogue, courses)
+    return catalogue
+
+
+def add_courses(catalogue, count):
+    for _ in range(count):
+        course = CoursePageFactory(parent=catalogue)
+        CourseApprovalFactory(course=course)
+        for _ in range(LESSONS_PER_COURSE):
+            LessonPageFactory(parent=course, body=lesson_body(words_of_prose=2_000))
+
+
+def measure(client, url, repeat):
+    client.get(url)  # warm caches, create settings rows and renditions
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    query_count = len(queries)
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(timings) * 1000, query_count
+
+
+def pages_of(catalogue):
+    course = catalogue.get_children().live().specific().last()
+    lesson = course.get_children().live().last()
+    return {
+        "healthz (floor)": "/healthz",
+        "catalogue": catalogue.url,
+        "catalogue search": f"{catalogue.url}?q=chronic",
+        "course page": course.url,
+        "lesson page": lesson.url,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--small", type=int, default=6)
+    parser.add_argument("--large", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    client = Client()
+    catalogue = build_catalogue(args.small)
+    small = {name: measure(client, url, args.repeat) for name, url in pages_of(catalogue).items()}
+    add_courses(catalogue, args.large - args.small)
+    large = {name: measure(client, url, args.repeat) for name, url in pages_of(catalogue).items()}
+
+    print(f"{connection.vendor}, {LESSONS_PER_COURSE} lessons per course, median of {args.repeat} requests")
+    print(f"{'page':<18} {args.small:>5} courses {args.large:>5} courses   ratio   queries")
+    for name in small:
+        (small_ms, small_queries), (large_ms, large_queries) = small[name], large[name]
+        print(
+            f"{name:<18} {small_ms:>8.1f} ms {large_ms:>9.1f} ms   {large_ms / small_ms:>5.2f}x"
+            f"   {small_queries} -> {large_queries}"
+        )
+
+
+if __name__ == "__main__":
+    main()
