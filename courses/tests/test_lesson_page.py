@@ -2,6 +2,11 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from wagtail.embeds.blocks import EmbedValue
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
+from wagtail.rich_text import RichText
+from wagtail_factories import DocumentFactory, ImageFactory
 
 from .factories import CoursePageFactory, LessonPageFactory, lesson_body
 
@@ -64,3 +69,66 @@ def test_the_lesson_page_query_count_does_not_grow_with_the_course(
 
 
 LESSON_PAGE_QUERIES = 14
+
+
+def media_lesson_body():
+    image, document = ImageFactory(title="Thoracolumbar fascia"), DocumentFactory(title="Intake form")
+    return [
+        (
+            "image",
+            {
+                "image": image,
+                "alt_text": "Layers of the thoracolumbar fascia",
+                "caption": "Posterior layer",
+                "credit": "P. Raman",
+            },
+        ),
+        (
+            "video",
+            {
+                "video": EmbedValue(VIDEO_URL),
+                "title": "Skin rolling demonstration",
+                "duration_minutes": 12,
+                "transcript": RichText("<p>" + "words " * 500 + "</p>"),
+            },
+        ),
+        ("document", {"document": document, "title": "Client intake form", "description": "Print before the session."}),
+    ]
+
+
+VIDEO_URL = "https://www.youtube.com/watch?v=demo-skin-rolling"
+
+
+def test_a_lesson_renders_images_videos_and_documents(client, course):
+    Embed.objects.create(
+        hash=get_embed_hash(VIDEO_URL),
+        url=VIDEO_URL,
+        type="video",
+        html='<iframe src="https://www.youtube.com/embed/demo-skin-rolling" title="Skin rolling"></iframe>',
+    )
+    lesson = LessonPageFactory(parent=course, body=media_lesson_body())
+
+    body = BeautifulSoup(client.get(lesson.url).content, "html.parser").select_one(".lesson__body")
+
+    image = body.select_one(".figure img")
+    assert image["alt"] == "Layers of the thoracolumbar fascia"
+    assert body.select_one(".figure figcaption").get_text(" ", strip=True) == "Posterior layer P. Raman"
+    assert body.select_one(".video__frame iframe")["src"] == "https://www.youtube.com/embed/demo-skin-rolling"
+    assert "Skin rolling demonstration (12 min)" in body.select_one(".video figcaption").get_text(" ", strip=True)
+    assert body.select_one(".download a").get_text() == "Client intake form"
+
+
+def test_a_video_that_cannot_be_embedded_links_to_its_site(client, course):
+    lesson = LessonPageFactory(parent=course, body=media_lesson_body())
+
+    link = BeautifulSoup(client.get(lesson.url).content, "html.parser").select_one(".video__link a")
+
+    assert link["href"] == VIDEO_URL
+
+
+def test_video_minutes_count_toward_study_time_but_their_transcripts_do_not(course):
+    lesson = LessonPageFactory(parent=course, body=media_lesson_body())
+
+    assert lesson.video_minutes == 12
+    assert lesson.word_count == 19  # captions, titles and alt text; not the 500-word transcript
+    assert lesson.content_size.study_minutes == 12 + 1
