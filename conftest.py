@@ -5,12 +5,6 @@ from courses.tests.factories import CourseIndexPageFactory
 from lms.tests.factories import HomePageFactory
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path_factory):
-    """Uploaded images and renditions go to a scratch folder, never the developer's media/."""
-    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
-
-
 @pytest.fixture
 def home_page(db):
     """A HomePage serving as the default site's root, as seed_demo arranges it."""

@@ -1,6 +1,8 @@
 """StreamField blocks for lesson bodies. Each renders through a template in templates/blocks/."""
 
+from django.core.exceptions import ValidationError
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
@@ -82,7 +84,19 @@ class DocumentBlock(blocks.StructBlock):
 class TechniqueStepBlock(blocks.StructBlock):
     text = blocks.RichTextBlock(features=INLINE_FEATURES)
     image = ImageChooserBlock(required=False)
-    image_alt_text = blocks.CharBlock(required=False, max_length=250)
+    image_alt_text = blocks.CharBlock(
+        required=False,
+        max_length=250,
+        help_text="Required with an image: what the hands and the client's body are doing.",
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["image"] and not value["image_alt_text"].strip():
+            raise StructBlockValidationError(
+                block_errors={"image_alt_text": ValidationError("Describe the image for readers who cannot see it.")}
+            )
+        return value
 
 
 class TechniqueStepsBlock(blocks.StructBlock):

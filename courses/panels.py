@@ -8,10 +8,10 @@ class CourseSizingPanel(Panel):
         template_name = "courses/panels/course_sizing.html"
 
         def get_context_data(self, parent_context=None):
-            from .selectors import content_size_of, course_lessons  # selectors import the page models
+            from .selectors import course_draft_content_size  # selectors import the page models
 
             context = super().get_context_data(parent_context)
             course = self.instance
-            context["size"] = content_size_of(course_lessons(course=course, live_only=False)) if course.pk else None
+            context["size"] = course_draft_content_size(course=course) if course.pk else None
             context["declared_hours"] = course.ce_hours
             return context

@@ -1,8 +1,12 @@
 """Reads for the public pages, shaped so that a page's query count does not grow with its data."""
 
+import json
+
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from wagtail.images import get_image_model
+from wagtail.models import Revision
+from wagtail.search.utils import parse_query_string
 
 from .forms import CatalogueFilterForm
 from .models import CourseApproval, CourseIndexPage, CoursePage, LessonPage, Topic
@@ -38,8 +42,10 @@ def catalogue_courses(*, index, filters: dict):
         courses = courses.filter(price_amount=0)
     elif filters.get("price") == "paid":
         courses = courses.filter(price_amount__gt=0)
-    if "q" in filters:
-        return courses.search(filters["q"])
+    # Quotes mark phrases; anything that looks like a search filter ("live:false") is dropped.
+    _, query = parse_query_string(filters.get("q", ""), operator="and", zero_terms=None)
+    if query is not None:
+        return courses.search(query)
     return courses.order_by("title")
 
 
@@ -65,14 +71,44 @@ def content_size_of(lessons) -> ContentSize:
     return sum((lesson.content_size for lesson in lessons), ContentSize())
 
 
+def course_draft_content_size(*, course) -> ContentSize:
+    """The size of the course's lessons as their latest drafts stand, for the editor."""
+    lessons = course_lessons(course=course, live_only=False)
+    revisions = Revision.objects.filter(
+        pk__in=[lesson.latest_revision_id for lesson in lessons if lesson.latest_revision_id]
+    )
+    drafts = {revision.pk: revision for revision in revisions}
+    body_block = LessonPage._meta.get_field("body").stream_block
+    size = ContentSize()
+    for lesson in lessons:
+        revision = drafts.get(lesson.latest_revision_id)
+        if revision is None:
+            size += lesson.content_size
+        else:
+            body = body_block.to_python(_raw_stream(revision.content["body"]))
+            size += body_block.content_size(body)
+    return size
+
+
+def _raw_stream(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def course_detail(*, course: CoursePage) -> dict:
-    lessons = course_lessons(course=course)
+    lessons = course_lessons(course=course) if course.pk else []
+    approvals, instructors = course.approvals.all(), course.instructors.all()
+    # A preview holds its approvals and instructors in memory, as edited; only a published page
+    # reads them from the database, where they are fetched in bulk.
+    if isinstance(approvals, QuerySet):
+        approvals = approvals.select_related("board").prefetch_related("categories")
+    if isinstance(instructors, QuerySet):
+        instructors = instructors.select_related("photo")
     return {
         "catalogue": course.get_parent(),
         "lessons": lessons,
         "content_size": content_size_of(lessons),
-        "approvals": list(_approvals().filter(course=course).order_by("sort_order")),
-        "instructors": list(course.instructors.select_related("photo")),
+        "approvals": sorted(approvals, key=lambda approval: approval.sort_order or 0),
+        "instructors": list(instructors),
     }
 
 
@@ -82,15 +118,13 @@ def lesson_detail(*, lesson: LessonPage) -> dict:
     position = next((i for i, sibling in enumerate(lessons) if sibling.pk == lesson.pk), None)
     return {
         "course": course,
+        # From the body itself, not the stored count, so that a preview of an edit is right.
+        "content_size": lesson.body.stream_block.content_size(lesson.body),
         "lessons": lessons,
         "lesson_number": None if position is None else position + 1,
         "previous_lesson": lessons[position - 1] if position else None,
         "next_lesson": lessons[position + 1] if position is not None and position + 1 < len(lessons) else None,
     }
-
-
-def _approvals():
-    return CourseApproval.objects.select_related("board").prefetch_related("categories")
 
 
 def home_page_highlights(*, home, featured_count: int = 3) -> dict:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 WORDS_PER_CE_HOUR = 12_000
+MINUTES_PER_CE_HOUR = 50  # NCBTMB, Florida and Texas all define a CE hour as 50 minutes of study.
 VIDEO_MINUTES_PER_CE_HOUR = 60
 READING_WORDS_PER_MINUTE = 200
 

@@ -1,11 +1,11 @@
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """For load balancers: 200 while the database answers, 503 when it does not."""
     try:

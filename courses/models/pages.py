@@ -1,3 +1,4 @@
+import math
 from decimal import Decimal
 
 from django import forms
@@ -17,9 +18,7 @@ from credits.models import DeliveryType
 
 from ..blocks import LessonBodyBlock
 from ..panels import CourseSizingPanel
-from ..sizing import ContentSize
-
-MINUTES_PER_CE_HOUR = 50  # NCBTMB, Florida and Texas all define a CE hour as 50 minutes of study.
+from ..sizing import MINUTES_PER_CE_HOUR, ContentSize
 
 
 class CourseLevel(models.TextChoices):
@@ -136,7 +135,7 @@ class CoursePage(Page):
     def clean(self):
         super().clean()
         if self.ce_hours and self.min_study_minutes is not None:
-            least = int(self.ce_hours * MINUTES_PER_CE_HOUR)
+            least = math.ceil(self.ce_hours * MINUTES_PER_CE_HOUR)
             if self.min_study_minutes < least:
                 raise ValidationError(
                     {

@@ -150,3 +150,12 @@ def test_setup_authoring_routes_the_catalogue_through_review_and_can_run_again(c
 def test_setup_authoring_explains_what_is_missing_without_a_catalogue(db):
     with pytest.raises(CommandError, match="Create the course catalogue page first"):
         call_command("setup_authoring")
+
+
+def test_reviewers_keep_topics_instructors_and_boards_but_instructors_do_not(roles):
+    reviewer, instructor = roles["reviewer"], roles["instructor"]
+
+    for permission in ["courses.change_topic", "courses.add_instructor", "credits.change_board"]:
+        assert reviewer.has_perm(permission), permission
+        assert not instructor.has_perm(permission), permission
+    assert instructor.has_perm("wagtailadmin.access_admin")

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from wagtail_factories import ImageFactory
 
 from credits.models import DeliveryType
@@ -101,6 +103,17 @@ def test_search_combines_with_filters(client, catalogue, courses):
     assert listed_titles(response) == ["Fibromyalgia and Massage Therapy"]
 
 
+@pytest.mark.parametrize("query", ['"rotator cuff', 'rotator cuff"', "'rotator' cuff", "ROTATOR   cuff!"])
+def test_stray_quotes_and_punctuation_in_a_search_still_find_the_course(client, catalogue, courses, query):
+    assert listed_titles(client.get(catalogue.url, {"q": query})) == ["Anatomy of the Shoulder Girdle"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(max_size=80))
+def test_no_search_text_breaks_the_catalogue(client, catalogue, courses, query):
+    assert client.get(catalogue.url, {"q": query}).status_code == 200
+
+
 def test_a_search_that_matches_nothing_says_so(client, catalogue, courses):
     response = client.get(catalogue.url, {"q": "reiki crystals"})
 
@@ -120,6 +133,8 @@ def test_a_search_that_matches_nothing_says_so(client, catalogue, courses):
         {"page": "9999"},
         {"page": "not-a-number"},
         {"q": ""},
+        {"q": '"'},
+        {"q": "live:false"},
         {"unknown": "value"},
     ],
 )

@@ -2,11 +2,14 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.embeds.blocks import EmbedValue
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 from wagtail.rich_text import RichText
 from wagtail_factories import DocumentFactory, ImageFactory
+
+from courses.blocks import TechniqueStepBlock
 
 from .factories import CoursePageFactory, LessonPageFactory, lesson_body
 
@@ -31,7 +34,7 @@ def test_a_lesson_renders_every_kind_of_block(client, lessons):
 
     assert body.select_one("h2").get_text() == "The thoracolumbar fascia"
     callout = body.select_one(".callout--contraindication")
-    assert callout["aria-label"] == "Contraindication warning"
+    assert callout["role"] == "note" and callout["aria-label"] == "Contraindication warning"
     assert "Acute DVT." in callout.get_text()
     steps = body.select(".technique__steps li")
     assert [step.get_text(strip=True) for step in steps] == ["Position the client prone.", "Cross the forearms."]
@@ -132,3 +135,15 @@ def test_video_minutes_count_toward_study_time_but_their_transcripts_do_not(cour
     assert lesson.video_minutes == 12
     assert lesson.word_count == 19  # captions, titles and alt text; not the 500-word transcript
     assert lesson.content_size.study_minutes == 12 + 1
+
+
+def test_a_technique_step_with_an_image_needs_alt_text(db):
+    step_block = TechniqueStepBlock()
+    step = step_block.to_python(
+        {"text": "<p>Cross the forearms.</p>", "image": ImageFactory().pk, "image_alt_text": " "}
+    )
+
+    with pytest.raises(StructBlockValidationError) as error:
+        step_block.clean(step)
+
+    assert "Describe the image" in str(error.value.block_errors["image_alt_text"])

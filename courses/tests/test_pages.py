@@ -3,14 +3,22 @@
 from django.urls import reverse
 from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
-from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from accounts.tests.factories import UserFactory
 from courses.models import CourseIndexPage, CoursePage, LessonPage
+from credits.tests.factories import BoardFactory
 from lms.models import HomePage
 from lms.tests.factories import HomePageFactory
 
-from .factories import CourseApprovalFactory, CourseIndexPageFactory, CoursePageFactory, LessonPageFactory
+from .editor import add_page_url, edit_page_url, editor_form_data
+from .factories import (
+    CourseApprovalFactory,
+    CourseIndexPageFactory,
+    CoursePageFactory,
+    LessonPageFactory,
+    TopicFactory,
+)
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -54,13 +62,8 @@ class PageTypesWorkEndToEndTests(WagtailPageTestCase):
                 self.assertPageIsRenderable(page)
 
     def edit_form_data(self, page, streams=None):
-        """The page editor's own form data, with StreamFields (which the editor builds in JavaScript) filled in."""
         self.client.force_login(self.editor)
-        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
-        data = querydict_from_html(response.content.decode(), form_id="page-edit-form")
-        for key, value in nested_form_data(streams or {}).items():
-            data.setlist(key, [value])
-        return data
+        return editor_form_data(self.client, edit_page_url(page), streams=streams)
 
     def lesson_stream(self):
         return {
@@ -93,7 +96,7 @@ class PageTypesWorkEndToEndTests(WagtailPageTestCase):
     def test_publishing_an_edited_lesson_updates_its_reading_time(self):
         data = self.edit_form_data(self.lesson, self.lesson_stream())
         data["action-publish"] = "action-publish"
-        response = self.client.post(reverse("wagtailadmin_pages:edit", args=[self.lesson.pk]), data)
+        response = self.client.post(edit_page_url(self.lesson), data)
 
         self.assertRedirects(response, reverse("wagtailadmin_explore", args=[self.course.pk]))
         self.lesson.refresh_from_db()
@@ -102,8 +105,81 @@ class PageTypesWorkEndToEndTests(WagtailPageTestCase):
 
     def test_the_course_editor_shows_the_content_sizing_beside_the_declared_hours(self):
         self.client.force_login(self.editor)
-        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.course.pk]))
+        response = self.client.get(edit_page_url(self.course))
 
         self.assertContains(response, "12,000 words read or one hour of video is one CE hour")
         self.assertContains(response, f"{self.lesson.word_count} words")
         self.assertContains(response, "below the declared 2.00")
+
+
+class PreviewOfNewPagesTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.home = HomePageFactory(parent=Page.get_first_root_node(), slug="home-page")
+        Site.objects.update(root_page=cls.home)
+        cls.catalogue = CourseIndexPageFactory(parent=cls.home)
+        cls.course = CoursePageFactory(parent=cls.catalogue)
+        cls.topic = TopicFactory()
+        cls.board = BoardFactory(name="Florida Board of Massage Therapy")
+        cls.editor = UserFactory(email="editor@example.com", is_superuser=True)
+
+    def preview_new(self, model, parent, data):
+        self.client.force_login(self.editor)
+        url = reverse(
+            "wagtailadmin_pages:preview_on_add", args=[model._meta.app_label, model._meta.model_name, parent.pk]
+        )
+        form_data = editor_form_data(self.client, add_page_url(model, parent), **data)
+        saved = self.client.post(url, form_data)
+        self.assertEqual(saved.json(), {"is_valid": True, "is_available": True})
+        return self.client.get(url)
+
+    def test_a_new_course_previews_with_the_approvals_being_entered(self):
+        data = {
+            **nested_form_data(
+                {
+                    "learning_objectives": streamfield([("objective", "Screen for red flags")]),
+                    "approvals": inline_formset(
+                        [
+                            {
+                                "board": str(self.board.pk),
+                                "number": "FL-PENDING-1",
+                                "approved_title": "Lymphatic Drainage",
+                                "approved_hours": "2.00",
+                                "delivery": "home_study",
+                                "expires_on": "2099-01-31",
+                            }
+                        ]
+                    ),
+                }
+            ),
+            "title": "Lymphatic Drainage",
+            "slug": "lymphatic-drainage",
+            "summary": "Post-operative oedema.",
+            "description": rich_text("<p>Starling forces.</p>"),
+            "topic": str(self.topic.pk),
+            "ce_hours": "2.00",
+            "min_study_minutes": "100",
+        }
+
+        response = self.preview_new(CoursePage, self.catalogue, data)
+
+        self.assertContains(response, "Lymphatic Drainage")
+        self.assertContains(response, "No. FL-PENDING-1")
+
+    def test_a_new_lesson_previews_with_its_reading_time(self):
+        streams = nested_form_data({"body": streamfield([("paragraph", rich_text("<p>" + "word " * 400 + "</p>"))])})
+
+        response = self.preview_new(LessonPage, self.course, {**streams, "title": "Red flags", "slug": "red-flags"})
+
+        self.assertContains(response, "Red flags")
+        self.assertContains(response, "About 2 minutes of study")
+
+
+class DraftSizingTests(PageTypesWorkEndToEndTests):
+    def test_the_course_editor_sizes_lessons_as_their_latest_drafts_stand(self):
+        self.client.post(edit_page_url(self.lesson), self.edit_form_data(self.lesson, self.lesson_stream()))
+
+        self.lesson.refresh_from_db()
+        self.assertTrue(self.lesson.has_unpublished_changes)
+        self.assertNotEqual(self.lesson.word_count, 15)  # the published lesson is unchanged
+        self.assertContains(self.client.get(edit_page_url(self.course)), "(15 words)")

@@ -5,3 +5,4 @@ ALLOWED_HOSTS = ["testserver", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SEED_DEMO_ALLOWED = True
 WAGTAILEMBEDS_FINDERS = []  # tests never reach the network for oEmbed
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
