@@ -2,9 +2,11 @@
 
 import os
 import shutil
+import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,7 +30,19 @@ def browser(monkeypatch):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
+        # Inside Playwright's running loop, Django keeps separate connections for the test's own
+        # queries; close them here, or PostgreSQL later refuses to drop a database still in use.
+        connections.close_all()
         browser.close()
+    _wait_for_live_server_requests()
+
+
+def _wait_for_live_server_requests():
+    """The live server answers each browser connection in a thread that holds a database connection
+    until the browser hangs up: let those finish before the database is flushed (pytest-django #454)."""
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=10)
 
 
 @pytest.fixture
