@@ -44,7 +44,9 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertFalse(CourseIndexPage.can_create_at(home))
 
 
-class PageTypesWorkEndToEndTests(WagtailPageTestCase):
+class SiteWithACourse(WagtailPageTestCase):
+    """A site whose catalogue holds one approved course with one lesson, and an editor."""
+
     @classmethod
     def setUpTestData(cls):
         cls.home = HomePageFactory(parent=Page.get_first_root_node(), slug="home-page")
@@ -55,6 +57,8 @@ class PageTypesWorkEndToEndTests(WagtailPageTestCase):
         cls.lesson = LessonPageFactory(parent=cls.course)
         cls.editor = UserFactory(email="editor@example.com", is_superuser=True)
 
+
+class PageTypesWorkEndToEndTests(SiteWithACourse):
     def test_every_page_type_is_routable_and_renderable(self):
         for page in [self.home, self.catalogue, self.course, self.lesson]:
             with self.subTest(page=type(page).__name__):
@@ -111,17 +115,21 @@ class PageTypesWorkEndToEndTests(WagtailPageTestCase):
         self.assertContains(response, f"{self.lesson.word_count} words")
         self.assertContains(response, "below the declared 2.00")
 
+    def test_the_course_editor_sizes_lessons_as_their_latest_drafts_stand(self):
+        self.client.post(edit_page_url(self.lesson), self.edit_form_data(self.lesson, self.lesson_stream()))
 
-class PreviewOfNewPagesTests(WagtailPageTestCase):
+        self.lesson.refresh_from_db()
+        self.assertTrue(self.lesson.has_unpublished_changes)
+        self.assertNotEqual(self.lesson.word_count, 15)  # the published lesson is unchanged
+        self.assertContains(self.client.get(edit_page_url(self.course)), "(15 words)")
+
+
+class PreviewOfNewPagesTests(SiteWithACourse):
     @classmethod
     def setUpTestData(cls):
-        cls.home = HomePageFactory(parent=Page.get_first_root_node(), slug="home-page")
-        Site.objects.update(root_page=cls.home)
-        cls.catalogue = CourseIndexPageFactory(parent=cls.home)
-        cls.course = CoursePageFactory(parent=cls.catalogue)
+        super().setUpTestData()
         cls.topic = TopicFactory()
         cls.board = BoardFactory(name="Florida Board of Massage Therapy")
-        cls.editor = UserFactory(email="editor@example.com", is_superuser=True)
 
     def preview_new(self, model, parent, data):
         self.client.force_login(self.editor)
@@ -173,13 +181,3 @@ class PreviewOfNewPagesTests(WagtailPageTestCase):
 
         self.assertContains(response, "Red flags")
         self.assertContains(response, "About 2 minutes of study")
-
-
-class DraftSizingTests(PageTypesWorkEndToEndTests):
-    def test_the_course_editor_sizes_lessons_as_their_latest_drafts_stand(self):
-        self.client.post(edit_page_url(self.lesson), self.edit_form_data(self.lesson, self.lesson_stream()))
-
-        self.lesson.refresh_from_db()
-        self.assertTrue(self.lesson.has_unpublished_changes)
-        self.assertNotEqual(self.lesson.word_count, 15)  # the published lesson is unchanged
-        self.assertContains(self.client.get(edit_page_url(self.course)), "(15 words)")
