@@ -1,8 +1,17 @@
 import pytest
+from django.core.cache import cache
 from wagtail.models import Page, Site
 
 from courses.tests.factories import CourseIndexPageFactory
 from lms.tests.factories import HomePageFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counts, used two-factor codes and Wagtail's caches live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 class UserManager(BaseUserManager):
@@ -49,3 +51,58 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.legal_name or self.get_full_name() or self.email
+
+
+def normalise_licence_number(number: str) -> str:
+    """A licence number as boards print it: no surrounding spaces, letters in capitals."""
+    return number.strip().upper()
+
+
+class Licence(models.Model):
+    """A practitioner's licence or board certification, which CE hours count toward.
+
+    The number is kept as boards print it (`normalise_licence_number`) and must have the form the
+    board's `licence_number_pattern` describes (`credits.models.Board.licence_number_fits`).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="licences")
+    board = models.ForeignKey("credits.Board", on_delete=models.PROTECT, related_name="licences")
+    number = models.CharField("licence number", max_length=50)
+    jurisdiction = models.CharField(
+        "state or country",
+        max_length=100,
+        help_text="Where the licence was issued, e.g. Florida; for a national certification, the country.",
+    )
+    expires_on = models.DateField("expiry date", help_text="The date printed on the licence; renewals count from it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["board__name", "expires_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "board", "number"], name="accounts_licence_unique_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.board} {self.number}"
+
+    def clean(self):
+        super().clean()
+        self.number = normalise_licence_number(self.number)
+        if not self.board_id or not self.number:
+            return
+        if not self.board.licence_number_fits(self.number):
+            raise ValidationError({"number": licence_number_mismatch_message(self.board)})
+        duplicate = Licence.objects.filter(user_id=self.user_id, board_id=self.board_id, number=self.number)
+        if self.user_id and duplicate.exclude(pk=self.pk).exists():
+            raise ValidationError({"number": "You have already recorded this licence."})
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on < timezone.localdate()
+
+
+def licence_number_mismatch_message(board) -> str:
+    if board.licence_number_example:
+        return f"{board} licence numbers look like {board.licence_number_example}: check the number on your licence."
+    return f"This is not in the form of a {board} licence number: check the number on your licence."

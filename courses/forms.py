@@ -2,7 +2,7 @@ from django import forms
 
 from credits.models import DeliveryType
 
-from .models import CourseLevel, Topic
+from .models import CourseEvaluation, CourseLevel, Topic
 
 
 class CatalogueFilterForm(forms.Form):
@@ -25,3 +25,24 @@ class CatalogueFilterForm(forms.Form):
         """The filters that validated; junk in any one field leaves the others working."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class CourseEvaluationForm(forms.ModelForm):
+    class Meta:
+        model = CourseEvaluation
+        fields = [*CourseEvaluation.STATEMENTS, "comments"]
+        widgets = {name: forms.RadioSelect for name in CourseEvaluation.STATEMENTS}
+        labels = {"comments": "Anything else you would like the instructor or the provider to know?"}
+
+
+class LessonPostForm(forms.Form):
+    text = forms.CharField(
+        label="Your question",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=8000,
+        help_text="Plain text, or simple HTML: bold, italics, lists, code and links.",
+    )
+
+
+class HidePostForm(forms.Form):
+    reason = forms.CharField(label="Why hide it?", max_length=300)

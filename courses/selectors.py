@@ -1,15 +1,30 @@
 """Reads for the public pages, shaped so that a page's query count does not grow with its data."""
 
 import json
+import operator
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import reduce
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Prefetch, Q, QuerySet
 from wagtail.images import get_image_model
-from wagtail.models import Revision
+from wagtail.models import Page, Revision
 from wagtail.search.utils import parse_query_string
 
 from .forms import CatalogueFilterForm
-from .models import CourseApproval, CourseIndexPage, CoursePage, LessonPage, Topic
+from .models import (
+    CourseApproval,
+    CourseEvaluation,
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    LessonPage,
+    LessonPost,
+    LessonProgress,
+    Topic,
+)
+from .models.learning import FAVOURABLE_FROM, HEARTBEAT_INTERVAL
 from .sizing import ContentSize
 
 CATALOGUE_PAGE_SIZE = 12
@@ -94,8 +109,10 @@ def _raw_stream(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
-def course_detail(*, course: CoursePage) -> dict:
+def course_detail(*, course: CoursePage, user) -> dict:
     lessons = course_lessons(course=course) if course.pk else []
+    enrollment = enrollment_for(user=user, course=course)
+    progress = enrollment and course_progress(enrollment=enrollment, lessons=lessons)
     approvals, instructors = course.approvals.all(), course.instructors.all()
     # A preview holds its approvals and instructors in memory, as edited; only a published page
     # reads them from the database, where they are fetched in bulk.
@@ -109,15 +126,30 @@ def course_detail(*, course: CoursePage) -> dict:
         "content_size": content_size_of(lessons),
         "approvals": sorted(approvals, key=lambda approval: approval.sort_order or 0),
         "instructors": list(instructors),
+        "enrollment": enrollment,
+        "progress": progress,
+        "evaluation_due": bool(
+            progress
+            and course.evaluation_required
+            and progress.completed_count == len(lessons)
+            and not CourseEvaluation.objects.filter(enrollment=enrollment).exists()
+        ),
     }
 
 
-def lesson_detail(*, lesson: LessonPage) -> dict:
+def lesson_detail(*, lesson: LessonPage, user) -> dict:
     course = CoursePage.objects.parent_of(lesson).select_related("topic").get()
     lessons = course_lessons(course=course)
     position = next((i for i, sibling in enumerate(lessons) if sibling.pk == lesson.pk), None)
+    enrollment = enrollment_for(user=user, course=course)
+    progress = enrollment and course_progress(enrollment=enrollment, lessons=lessons)
     return {
         "course": course,
+        "enrollment": enrollment,
+        "progress": progress,
+        "is_completed": bool(progress) and lesson.pk in progress.completed_lesson_ids,
+        "readable": lesson_readable_by(user=user, lesson=lesson, course=course, enrollment=enrollment),
+        "heartbeat_interval": HEARTBEAT_INTERVAL,
         # From the body itself, not the stored count, so that a preview of an edit is right.
         "content_size": lesson.body.stream_block.content_size(lesson.body),
         "lessons": lessons,
@@ -139,3 +171,155 @@ def home_page_highlights(*, home, featured_count: int = 3) -> dict:
         .order_by("name")
     )
     return {"catalogue": catalogue, "featured_courses": list(featured), "topics": list(topics)}
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """Where an enrolled practitioner stands in a course."""
+
+    enrollment: Enrollment
+    lessons: list
+    completed_lesson_ids: frozenset
+    study_seconds: int
+    last_studied_lesson_id: int | None = None
+
+    @property
+    def completed_count(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.pk in self.completed_lesson_ids)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed_count / len(self.lessons)) if self.lessons else 0
+
+    @property
+    def study_minutes(self) -> int:
+        return self.study_seconds // 60
+
+    @property
+    def continue_lesson(self):
+        """The lesson last studied if it is unfinished, else the first unfinished one, in syllabus order."""
+        unfinished = [lesson for lesson in self.lessons if lesson.pk not in self.completed_lesson_ids]
+        for lesson in unfinished:
+            if lesson.pk == self.last_studied_lesson_id:
+                return lesson
+        return unfinished[0] if unfinished else None
+
+
+def course_progress(*, enrollment, lessons) -> CourseProgress:
+    return _progress_by_enrollment([enrollment], {enrollment.course_id: lessons})[enrollment.pk]
+
+
+def course_finished(*, enrollment) -> bool:
+    """Whether the practitioner has completed every live lesson of the course."""
+    progress = course_progress(enrollment=enrollment, lessons=course_lessons(course=enrollment.course))
+    return bool(progress.lessons) and progress.completed_count == len(progress.lessons)
+
+
+def enrollment_for(*, user, course) -> Enrollment | None:
+    if not user.is_authenticated or course.pk is None:
+        return None
+    return Enrollment.objects.filter(user=user, course=course).first()
+
+
+def lesson_readable_by(*, user, lesson, course, enrollment) -> bool:
+    """Lesson bodies are for enrolled practitioners, the course's instructors and editors, and free previews."""
+    if lesson.is_free_preview or enrollment is not None:
+        return True
+    return user.is_authenticated and (
+        course.instructors.filter(user=user).exists() or lesson.permissions_for_user(user).can_edit()
+    )
+
+
+def dashboard(*, user) -> dict:
+    """The practitioner's courses with their progress, in three queries whatever their number."""
+    enrollments = list(
+        Enrollment.objects.filter(user=user).select_related("course", "course__topic").order_by("-enrolled_at")
+    )
+    courses = [enrollment.course for enrollment in enrollments]
+    lessons_by_course = _live_lessons_of(courses)
+    progress = _progress_by_enrollment(enrollments, lessons_by_course)
+    current = [progress[e.pk] for e in enrollments if e.completed_at is None]
+    completed = [progress[e.pk] for e in enrollments if e.completed_at is not None]
+    return {
+        "current": current,
+        "completed": completed,
+        "study_minutes": sum(item.study_seconds for item in progress.values()) // 60,
+    }
+
+
+def _live_lessons_of(courses) -> dict[int, list]:
+    lessons_by_course = {course.pk: [] for course in courses}
+    if not courses:
+        return lessons_by_course
+    course_by_path = {course.path: course.pk for course in courses}
+    depth = courses[0].depth + 1
+    under_any = Q()
+    for course in courses:
+        under_any |= Q(path__startswith=course.path)
+    for lesson in LessonPage.objects.live().filter(under_any, depth=depth).defer_streamfields().order_by("path"):
+        lessons_by_course[course_by_path[lesson.path[: -Page.steplen]]].append(lesson)
+    return lessons_by_course
+
+
+def _progress_by_enrollment(enrollments, lessons_by_course) -> dict[int, CourseProgress]:
+    rows = LessonProgress.objects.filter(enrollment__in=enrollments).order_by("updated_at")
+    completed, seconds, last = defaultdict(set), defaultdict(int), {}
+    for row in rows:
+        seconds[row.enrollment_id] += row.study_seconds
+        last[row.enrollment_id] = row.lesson_id
+        if row.completed_at:
+            completed[row.enrollment_id].add(row.lesson_id)
+    return {
+        enrollment.pk: CourseProgress(
+            enrollment=enrollment,
+            lessons=lessons_by_course[enrollment.course_id],
+            completed_lesson_ids=frozenset(completed[enrollment.pk]),
+            study_seconds=seconds[enrollment.pk],
+            last_studied_lesson_id=last.get(enrollment.pk),
+        )
+        for enrollment in enrollments
+    }
+
+
+def evaluation_results():
+    """Courses that have evaluations, with the number of evaluations, the percentage of favourable
+    answers over every statement, and the mean answer to each statement."""
+    statements = list(CourseEvaluation.STATEMENTS)
+    favourable_answers = reduce(
+        operator.add,
+        [
+            Count("enrollments__evaluation", filter=Q(**{f"enrollments__evaluation__{n}__gte": FAVOURABLE_FROM}))
+            for n in statements
+        ],
+    )
+    return (
+        CoursePage.objects.annotate(
+            responses=Count("enrollments__evaluation"),
+            favourable_share=ExpressionWrapper(
+                favourable_answers * 100.0 / (Count("enrollments__evaluation") * len(statements)),
+                output_field=FloatField(),
+            ),
+            **{f"mean_{n}": Avg(f"enrollments__evaluation__{n}") for n in statements},
+        )
+        .filter(responses__gt=0)
+        .order_by("title")
+    )
+
+
+def lesson_discussion(*, lesson, course, user, enrollment) -> dict:
+    """The lesson's visible questions with their answers, and what this person may do with them."""
+    visible_answers = LessonPost.objects.filter(hidden_at__isnull=True).select_related("author").order_by("created_at")
+    questions = (
+        LessonPost.objects.filter(lesson=lesson, question__isnull=True, hidden_at__isnull=True)
+        .select_related("author")
+        .prefetch_related(Prefetch("answers", queryset=visible_answers))
+        .order_by("-created_at")
+    )
+    instructor_ids = set(course.instructors.exclude(user=None).values_list("user_id", flat=True))
+    return {
+        "questions": list(questions),
+        "instructor_ids": instructor_ids,
+        "can_ask": enrollment is not None,
+        "can_answer": user.pk in instructor_ids,
+        "can_hide": user.has_perm("courses.hide_lessonpost"),
+    }

@@ -1,7 +1,10 @@
 """Operations on courses that span several models, each in one transaction."""
 
+import bleach
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -11,6 +14,21 @@ from wagtail.models import (
     WorkflowPage,
     WorkflowTask,
 )
+
+from accounts.selectors import email_is_verified
+
+from . import selectors
+from .models import (
+    CourseEvaluation,
+    CoursePage,
+    Enrollment,
+    EnrollmentSource,
+    LessonPost,
+    LessonProgress,
+    StudyClock,
+)
+from .models.learning import HEARTBEAT_MAX_GAP
+from .sanitize import post_html
 
 INSTRUCTORS = "Instructors"
 REVIEWERS = "Reviewers"
@@ -41,6 +59,8 @@ _MODEL_PERMISSIONS = {
     INSTRUCTORS: ["wagtailadmin.access_admin"],
     REVIEWERS: [
         "wagtailadmin.access_admin",
+        "courses.view_courseevaluation",
+        "courses.hide_lessonpost",
         "courses.add_topic",
         "courses.change_topic",
         "courses.add_instructor",
@@ -88,3 +108,134 @@ def _permissions(labels) -> list[Permission]:
         app_label, codename = label.split(".")
         permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return permissions
+
+
+class EnrollmentError(Exception):
+    """A reason, fit to show the practitioner, why they cannot enrol or study."""
+
+
+def enrollment_create_free(*, user, course) -> Enrollment:
+    """Enrols a practitioner in a free, published course. Enrolling twice changes nothing."""
+    if not course.live:
+        raise EnrollmentError("This course is not open for enrolment.")
+    if not course.is_free:
+        raise EnrollmentError("This course must be bought before you can study it.")
+    if not email_is_verified(user=user):
+        raise EnrollmentError("Confirm your email address first: we sent you a link when you signed up.")
+    enrollment, _ = Enrollment.objects.get_or_create(
+        user=user, course=course, defaults={"source": EnrollmentSource.FREE}
+    )
+    return enrollment
+
+
+def enrollment_for_lesson(*, user, lesson) -> Enrollment:
+    enrollment = (
+        Enrollment.objects.filter(user=user, course__in=CoursePage.objects.parent_of(lesson))
+        .select_related("course")
+        .first()
+    )
+    if enrollment is None:
+        raise EnrollmentError("You are not enrolled in this lesson's course.")
+    return enrollment
+
+
+def lesson_complete(*, user, lesson) -> LessonProgress:
+    """Marks a lesson complete for an enrolled practitioner; the first completion time stands."""
+    enrollment = enrollment_for_lesson(user=user, lesson=lesson)
+    progress, _ = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=timezone.now())
+    progress.refresh_from_db()
+    return progress
+
+
+@transaction.atomic
+def study_heartbeat_record(*, user, lesson) -> LessonProgress:
+    """Credits the study time since the practitioner's previous heartbeat to this lesson.
+
+    Time is measured on the server's clock between consecutive accepted heartbeats, one clock per
+    person: the credited total can never exceed the time that has passed, whatever the page sends.
+    A heartbeat is accepted only if it moves the clock forward from the value it read, so replayed,
+    flooded or parallel heartbeats (two tabs, two courses) earn the same interval once at most.
+    """
+    enrollment = enrollment_for_lesson(user=user, lesson=lesson)
+    now = timezone.now()
+    clock, created = StudyClock.objects.get_or_create(user=user, defaults={"last_heartbeat_at": now})
+    credited = 0
+    if not created:
+        moved = StudyClock.objects.filter(
+            user=user, last_heartbeat_at=clock.last_heartbeat_at, last_heartbeat_at__lt=now
+        ).update(last_heartbeat_at=now)
+        elapsed = (now - clock.last_heartbeat_at).total_seconds()
+        if moved and elapsed <= HEARTBEAT_MAX_GAP:
+            credited = int(elapsed)
+    progress, _ = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    if credited:
+        LessonProgress.objects.filter(pk=progress.pk).update(study_seconds=F("study_seconds") + credited)
+        progress.refresh_from_db()
+    return progress
+
+
+def course_evaluation_submit(*, user, course, answers: dict) -> CourseEvaluation:
+    """Records the practitioner's evaluation once they have finished every lesson; once per enrolment."""
+    enrollment = Enrollment.objects.filter(user=user, course=course).first()
+    if enrollment is None:
+        raise EnrollmentError("Only practitioners enrolled in this course can evaluate it.")
+    if CourseEvaluation.objects.filter(enrollment=enrollment).exists():
+        raise EnrollmentError("You have already evaluated this course. Thank you.")
+    if not selectors.course_finished(enrollment=enrollment):
+        raise EnrollmentError("Finish every lesson of the course before evaluating it.")
+    comments = bleach.clean(answers.get("comments", ""), tags=set(), strip=True).strip()
+    try:
+        with transaction.atomic():
+            return CourseEvaluation.objects.create(
+                enrollment=enrollment,
+                comments=comments,
+                **{name: answers[name] for name in CourseEvaluation.STATEMENTS},
+            )
+    except IntegrityError as error:  # the same evaluation sent twice at once
+        raise EnrollmentError("You have already evaluated this course. Thank you.") from error
+
+
+class PostError(Exception):
+    """Why a question or answer cannot be posted or hidden, fit to show the person."""
+
+
+def lesson_question_ask(*, user, lesson, text: str) -> LessonPost:
+    """An enrolled practitioner asks a question under a lesson."""
+    try:
+        enrollment_for_lesson(user=user, lesson=lesson)
+    except EnrollmentError as error:
+        raise PostError("Only practitioners enrolled in this course can ask questions here.") from error
+    return LessonPost.objects.create(lesson=lesson, author=user, body_html=_post_body(text))
+
+
+def lesson_question_answer(*, user, question: LessonPost, text: str) -> LessonPost:
+    """One of the course's instructors answers a question."""
+    course = CoursePage.objects.parent_of(question.lesson).get()
+    if question.question_id is not None or question.hidden_at is not None:
+        raise PostError("That question cannot be answered.")
+    if not course.instructors.filter(user=user).exists():
+        raise PostError("Only the course's instructors can answer questions.")
+    return LessonPost.objects.create(lesson=question.lesson, author=user, question=question, body_html=_post_body(text))
+
+
+def lesson_post_hide(*, user, post: LessonPost, reason: str) -> LessonPost:
+    """A reviewer hides a question or answer; the record stays, with who hid it, when and why."""
+    if not user.has_perm("courses.hide_lessonpost"):
+        raise PostError("Only reviewers can hide posts.")
+    if not reason.strip():
+        raise PostError("Say why the post is hidden.")
+    LessonPost.objects.filter(pk=post.pk, hidden_at__isnull=True).update(
+        hidden_at=timezone.now(), hidden_by=user, hidden_reason=reason.strip()[:300]
+    )
+    post.refresh_from_db()
+    return post
+
+
+def _post_body(text: str) -> str:
+    html = post_html(text)
+    if not bleach.clean(html, tags=set(), strip=True).strip():
+        raise PostError("Write your question or answer before posting it.")
+    if len(html) > 10_000:
+        raise PostError("Please keep posts under about 1,500 words.")
+    return html

@@ -1,6 +1,11 @@
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
+
+from accounts.models import normalise_licence_number
 
 
 class DeliveryType(models.TextChoices):
@@ -9,6 +14,13 @@ class DeliveryType(models.TextChoices):
     HOME_STUDY = "home_study", "Home study"
     LIVE = "live", "Live, in person"
     WEBINAR = "webinar", "Live webinar"
+
+
+def validate_regex(value: str) -> None:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValidationError("This is not a valid regular expression: %(error)s.", params={"error": error}) from None
 
 
 class Board(index.Indexed, models.Model):
@@ -26,8 +38,31 @@ class Board(index.Indexed, models.Model):
         help_text="The state or country whose licences this board issues; blank for national boards.",
     )
     website = models.URLField(blank=True)
+    licence_number_pattern = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_regex],
+        help_text=(
+            "A regular expression the whole licence number must match, after surrounding spaces are removed "
+            r"and letters capitalised, e.g. MA\d{4,6}. Leave blank to accept any number."
+        ),
+    )
+    licence_number_example = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="A made-up number in the board's form, shown to practitioners whose number does not fit: MA12345.",
+    )
 
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("jurisdiction"), FieldPanel("website")]
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("name"),
+        FieldPanel("jurisdiction"),
+        FieldPanel("website"),
+        MultiFieldPanel(
+            [FieldPanel("licence_number_pattern"), FieldPanel("licence_number_example")],
+            heading="Licence numbers",
+        ),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("code")]
 
     class Meta:
@@ -35,6 +70,27 @@ class Board(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if not self.licence_number_pattern:
+            return
+        try:
+            re.compile(self.licence_number_pattern)
+        except re.error:
+            return  # the pattern field's own validator reports it
+        if not self.licence_number_example:
+            raise ValidationError(
+                {"licence_number_example": "Give an example number, so practitioners see the form you expect."}
+            )
+        if not self.licence_number_fits(self.licence_number_example):
+            raise ValidationError({"licence_number_example": "The example does not match the pattern."})
+
+    def licence_number_fits(self, number: str) -> bool:
+        """Whether `number` has the form of this board's licence numbers (any number does if none is set)."""
+        if not self.licence_number_pattern:
+            return True
+        return re.fullmatch(self.licence_number_pattern, normalise_licence_number(number)) is not None
 
 
 class CreditCategory(models.Model):

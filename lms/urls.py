@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("learn/", include("courses.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,4 +1,20 @@
+from .discussion import LessonPost
+from .learning import CourseEvaluation, Enrollment, EnrollmentSource, LessonProgress, StudyClock
 from .pages import CourseApproval, CourseIndexPage, CourseLevel, CoursePage, LessonPage
 from .snippets import Instructor, Topic
 
-__all__ = ["CourseApproval", "CourseIndexPage", "CourseLevel", "CoursePage", "Instructor", "LessonPage", "Topic"]
+__all__ = [
+    "CourseApproval",
+    "CourseEvaluation",
+    "CourseIndexPage",
+    "CourseLevel",
+    "CoursePage",
+    "Enrollment",
+    "EnrollmentSource",
+    "Instructor",
+    "LessonPage",
+    "LessonPost",
+    "LessonProgress",
+    "StudyClock",
+    "Topic",
+]

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -148,7 +149,7 @@ class CoursePage(Page):
         from ..selectors import course_detail
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_detail(course=self))
+        context.update(course_detail(course=self, user=request.user))
         return context
 
 
@@ -196,12 +197,17 @@ class CourseApproval(Orderable, ClusterableModel):
 
 class LessonPage(Page):
     summary = models.CharField(max_length=300, blank=True)
+    is_free_preview = models.BooleanField(
+        "free preview",
+        default=False,
+        help_text="Anyone may read this lesson, enrolled or not, to see what the course is like.",
+    )
     body = StreamField(LessonBodyBlock())
     # Derived from the body on save, so the syllabus can show reading times without loading bodies.
     word_count = models.PositiveIntegerField(default=0, editable=False)
     video_minutes = models.PositiveIntegerField(default=0, editable=False)
 
-    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
+    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("is_free_preview"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("summary")]
 
     parent_page_types = ["courses.CoursePage"]
@@ -224,5 +230,25 @@ class LessonPage(Page):
         from ..selectors import lesson_detail
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_detail(lesson=self))
+        context.update(lesson_detail(lesson=self, user=request.user))
+        if context["readable"] and self.pk:
+            from ..forms import HidePostForm, LessonPostForm
+            from ..selectors import lesson_discussion
+
+            context.update(
+                lesson_discussion(
+                    lesson=self, course=context["course"], user=request.user, enrollment=context["enrollment"]
+                )
+            )
+            # A question that failed validation comes back here, bound, from views.ask_question.
+            context["question_form"] = getattr(request, "question_form", None) or LessonPostForm()
+            context["hide_form"] = HidePostForm()
         return context
+
+    def serve(self, request, *args, **kwargs):
+        """Serves the lesson to those who may read it, and to everyone else a page that says how to."""
+        request.is_preview = getattr(request, "is_preview", False)
+        context = self.get_context(request, *args, **kwargs)
+        if context["readable"]:
+            return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+        return TemplateResponse(request, "courses/lesson_locked.html", context, status=403)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -27,6 +28,14 @@ class Instructor(index.Indexed, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     credentials = models.CharField(max_length=200, blank=True, help_text="For example: LMT, BCTMB, CLT.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="instructor_profile",
+        help_text="The instructor's own account: it lets them answer questions under their courses' lessons.",
+    )
     bio = RichTextField(blank=True, features=["bold", "italic", "link"])
     photo = models.ForeignKey(
         "wagtailimages.Image",
@@ -40,6 +49,7 @@ class Instructor(index.Indexed, models.Model):
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldPanel("credentials"),
+        FieldPanel("user"),
         FieldPanel("bio"),
         FieldPanel("photo"),
     ]

@@ -5,7 +5,17 @@ import factory
 import wagtail_factories
 from wagtail.rich_text import RichText
 
-from courses.models import CourseApproval, CourseIndexPage, CoursePage, Instructor, LessonPage, Topic
+from accounts.tests.factories import UserFactory
+from courses.models import (
+    CourseApproval,
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    EnrollmentSource,
+    Instructor,
+    LessonPage,
+    Topic,
+)
 from credits.tests.factories import BoardFactory
 
 
@@ -87,3 +97,12 @@ class LessonPageFactory(wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"Lesson {n}: The thoracolumbar fascia")
     summary = "Layers, innervation and what release plausibly means."
     body = factory.LazyFunction(lesson_body)
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    user = factory.SubFactory(UserFactory, verified_email=True)
+    course = factory.SubFactory(CoursePageFactory)
+    source = EnrollmentSource.FREE

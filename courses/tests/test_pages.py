@@ -63,7 +63,7 @@ class PageTypesWorkEndToEndTests(SiteWithACourse):
         for page in [self.home, self.catalogue, self.course, self.lesson]:
             with self.subTest(page=type(page).__name__):
                 self.assertPageIsRoutable(page)
-                self.assertPageIsRenderable(page)
+                self.assertPageIsRenderable(page, user=self.editor)
 
     def edit_form_data(self, page, streams=None):
         self.client.force_login(self.editor)

@@ -35,6 +35,15 @@ BOARDS = [
     ("NY", "New York State Board for Massage Therapy", "New York", "https://www.op.nysed.gov/"),
 ]
 
+# The form of each board's licence numbers: (pattern, example). Demo data in plausible shapes;
+# check a board's current numbering before relying on it. FSMTB's CE Registry issues no licences.
+BOARD_LICENCE_NUMBERS = {
+    "NCBTMB": (r"\d{5,8}", "1234567"),
+    "FL": (r"MA\d{4,6}", "MA12345"),
+    "TX": (r"MT\d{4,6}", "MT123456"),
+    "NY": (r"\d{6}", "012345"),
+}
+
 INSTRUCTORS = [
     (
         "daniel-reyes",
@@ -97,6 +106,10 @@ USERS = [
         "legal_name": "Nguyễn Thị Minh",
         "role": "practitioner",
         "groups": [],
+        "licences": [
+            {"board": "FL", "number": "MA98765", "jurisdiction": "Florida", "expires_on": "2027-08-31"},
+            {"board": "NCBTMB", "number": "4401287", "jurisdiction": "United States", "expires_on": "2028-03-31"},
+        ],
     },
 ]
 

@@ -21,6 +21,7 @@ from django.utils.html import escape
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from accounts.services import licence_create
 from courses.models import CourseApproval, CourseIndexPage, CoursePage, Instructor, LessonPage, Topic
 from courses.services import authoring_roles_setup
 from credits.models import Board, CreditCategory
@@ -54,6 +55,7 @@ def seed_demo() -> SeedReport:
     boards = _by_key(
         Board, "code", [dict(code=c, name=n, jurisdiction=j, website=w) for c, n, j, w in reference.BOARDS], report
     )
+    _licence_number_patterns(boards, report)
     instructors = _by_key(
         Instructor,
         "slug",
@@ -65,9 +67,10 @@ def seed_demo() -> SeedReport:
         course = _course(
             catalogue, data, topics=topics, categories=categories, boards=boards, instructors=instructors, report=report
         )
-        for lesson_data in data["lessons"]:
-            _lesson(course, lesson_data, report)
-    report.users = [_user(spec, report) for spec in reference.USERS]
+        for position, lesson_data in enumerate(data["lessons"]):
+            # The first lesson of each course is open to all, to show what the course is like.
+            _lesson(course, lesson_data, report, is_free_preview=position == 0)
+    report.users = [_user(spec, report, boards=boards) for spec in reference.USERS]
     return report
 
 
@@ -112,6 +115,17 @@ def _provider_settings(site):
         for name, value in reference.PROVIDER.items():
             setattr(provider, name, value)
         provider.save()
+
+
+def _licence_number_patterns(boards, report):
+    """Gives each board its licence-number form, unless an editor has set one (or an example) already."""
+    for code, (pattern, example) in reference.BOARD_LICENCE_NUMBERS.items():
+        board = boards[code]
+        if not board.licence_number_pattern and not board.licence_number_example:
+            board.licence_number_pattern, board.licence_number_example = pattern, example
+            board.full_clean()
+            board.save(update_fields=["licence_number_pattern", "licence_number_example"])
+            report.created.append(f"licence number format for {code}")
 
 
 def _by_key(model, key, rows, report):
@@ -175,13 +189,19 @@ def _cover_image(data):
     return image
 
 
-def _lesson(course, data, report):
+def _lesson(course, data, report, *, is_free_preview):
     if LessonPage.objects.child_of(course).filter(slug=data["slug"]).exists():
         return
     body_block = LessonPage._meta.get_field("body").stream_block
     body = body_block.to_python([_block(block) for block in data["blocks"]])
     body_block.clean(body)  # StreamField validation only runs in the admin form; check it here.
-    lesson = LessonPage(title=data["title"], slug=data["slug"], summary=data.get("summary", ""), body=body)
+    lesson = LessonPage(
+        title=data["title"],
+        slug=data["slug"],
+        summary=data.get("summary", ""),
+        is_free_preview=is_free_preview,
+        body=body,
+    )
     _publish_child(course, lesson)
     report.created.append(f"lesson {course.slug}/{lesson.slug}")
 
@@ -201,7 +221,7 @@ def _block(block):
     raise ValueError(f"Unknown lesson block type {kind!r}")
 
 
-def _user(spec, report):
+def _user(spec, report, *, boards):
     user_model = get_user_model()
     user = user_model.objects.filter(email=spec["email"]).first()
     if user is None:
@@ -215,6 +235,17 @@ def _user(spec, report):
         user.groups.set(Group.objects.filter(name__in=spec["groups"]))
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
         report.created.append(f"user {user.email}")
+    for licence in spec.get("licences", []):
+        board = boards[licence["board"]]
+        if not user.licences.filter(board=board, number=licence["number"]).exists():
+            licence_create(
+                user=user,
+                board=board,
+                number=licence["number"],
+                jurisdiction=licence["jurisdiction"],
+                expires_on=_date(licence["expires_on"]),
+            )
+            report.created.append(f"licence {licence['board']} {licence['number']} for {user.email}")
     return {"email": spec["email"], "password": spec["password"], "role": spec["role"]}
 
 

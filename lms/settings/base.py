@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSignInMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -95,10 +97,42 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
+# django-allauth: the only sign-in form on the site (the Wagtail admin's redirects to it, see
+# accounts.middleware). Its rate limits count in the default cache, so every worker must share
+# that cache: Redis in production; the LocMem default here is per process.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+# "optional": a new practitioner signs in at once and can browse; enrolling waits until the
+# address is confirmed (accounts.selectors.email_is_verified), not signing in.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link must not confirm it; the page asks
+ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one replaces it only once confirmed
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the owner when the password, email or two-factor settings change
+# Changing the email address (and two-factor settings, allauth.mfa's default) asks for the password
+# again unless it was re-entered in the last 5 minutes: a borrowed session cannot take the account over.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Medical Massage CE] "
+ACCOUNT_RATE_LIMITS = {
+    # POSTs per client IP to the forms; "key" counts per email address tried.
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",  # also counts wrong two-factor codes, per account
+    "signup": "20/m/ip,60/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",  # one confirmation email per address every three minutes
+}
+
+# allauth.mfa: authenticator apps (TOTP) and single-use recovery codes. Staff who can publish,
+# refund or revoke must use it (accounts.selectors.user_must_use_mfa, enforced on /admin/).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Medical Massage CE"
+# No tolerance for clock drift: allauth remembers a used code for one period only, so a wider
+# window would let a code be replayed within it.
+MFA_TOTP_TOLERANCE = 0
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
@@ -115,6 +149,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Per process: fine for one dev server, but rate limits and used two-factor codes are only shared
+# between workers through a shared cache (production uses Redis).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -126,6 +162,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = "Medical Massage CE"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# The admin signs in through allauth too, with its two-factor step and rate limits; Wagtail's own
+# password reset form has no rate limit, so it is off (allauth's is at /accounts/password/reset/).
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Only the players the CSP lets the page frame: YouTube and Vimeo.
 WAGTAILEMBEDS_FINDERS = [
     {

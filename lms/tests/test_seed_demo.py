@@ -84,12 +84,13 @@ class DemoSiteTests(TestCase):
             assert self.client.login(email=user["email"], password=user["password"]), user["email"]
             self.client.logout()
 
-    def test_the_demo_pages_are_served(self):
+    def test_the_demo_pages_are_served_with_each_courses_first_lesson_as_a_free_preview(self):
         course = CoursePage.objects.live().first()
-        lesson = LessonPage.objects.child_of(course).live().first()
+        first, second = LessonPage.objects.child_of(course).live().order_by("path")[:2]
 
-        for url in ["/", "/courses/", course.url, lesson.url]:
+        for url in ["/", "/courses/", course.url, first.url]:
             assert self.client.get(url).status_code == 200, url
+        assert self.client.get(second.url).status_code == 403
 
 
 def test_seed_demo_refuses_to_run_where_demo_passwords_would_be_dangerous(db, settings):

@@ -1,0 +1,136 @@
+"""Thin views for what a practitioner does outside the page tree: enrol, complete, study, review."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .forms import CourseEvaluationForm, HidePostForm, LessonPostForm
+from .models import CoursePage, LessonPage, LessonPost
+
+
+@require_POST
+@login_required
+def enroll(request, course_id):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    if not course.is_free:
+        messages.info(request, "Online payment is not set up yet, so this course cannot be bought here.")
+        return redirect(course.url)
+    try:
+        services.enrollment_create_free(user=request.user, course=course)
+    except services.EnrollmentError as error:
+        messages.error(request, str(error))
+        return redirect(course.url)
+    messages.success(request, f"You are enrolled in {course.title}.")
+    first_lesson = next(iter(selectors.course_lessons(course=course)), None)
+    return redirect(first_lesson.url if first_lesson else course.url)
+
+
+@require_POST
+@login_required
+def complete_lesson(request, lesson_id):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        services.lesson_complete(user=request.user, lesson=lesson)
+    except services.EnrollmentError as error:
+        messages.error(request, str(error))
+        return redirect(lesson.url)
+    following = selectors.lesson_detail(lesson=lesson, user=request.user)["next_lesson"]
+    messages.success(request, f"“{lesson.title}” is complete.")
+    return redirect(following.url if following else CoursePage.objects.parent_of(lesson).get().url)
+
+
+@require_POST
+def heartbeat(request, lesson_id):
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Log in to record study time."}, status=403)
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        return JsonResponse({"error": "No such lesson."}, status=404)
+    try:
+        progress = services.study_heartbeat_record(user=request.user, lesson=lesson)
+    except services.EnrollmentError as error:
+        return JsonResponse({"error": str(error)}, status=404)
+    course_progress = selectors.course_progress(
+        enrollment=progress.enrollment, lessons=selectors.course_lessons(course=progress.enrollment.course)
+    )
+    return JsonResponse(
+        {
+            "lesson_seconds": progress.study_seconds,
+            "course_minutes": course_progress.study_minutes,
+            "required_minutes": progress.enrollment.course.min_study_minutes,
+        }
+    )
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    return render(request, "courses/dashboard.html", selectors.dashboard(user=request.user))
+
+
+@login_required
+def evaluate(request, course_id):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    form = CourseEvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_evaluation_submit(user=request.user, course=course, answers=form.cleaned_data)
+        except services.EnrollmentError as error:
+            messages.error(request, str(error))
+            return redirect(course.url)
+        messages.success(request, "Thank you for evaluating the course.")
+        return redirect(course.url)
+    return render(request, "courses/evaluation.html", {"course": course, "form": form})
+
+
+@require_POST
+@login_required
+def ask_question(request, lesson_id):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    form = LessonPostForm(request.POST)
+    if form.is_valid():
+        try:
+            services.lesson_question_ask(user=request.user, lesson=lesson, text=form.cleaned_data["text"])
+        except services.PostError as error:
+            form.add_error("text", str(error))
+    if form.errors:
+        # Show the lesson again with the question as typed and what is wrong with it.
+        request.question_form = form
+        response = lesson.serve(request)
+        response.status_code = 400 if response.status_code == 200 else response.status_code
+        return response
+    messages.success(request, "Your question is posted. The course's instructors will answer it here.")
+    return redirect(f"{lesson.url}#questions")
+
+
+@require_POST
+@login_required
+def answer_question(request, post_id):
+    question = get_object_or_404(LessonPost, pk=post_id)
+    form = LessonPostForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.PostError("Write your answer before posting it.")
+        services.lesson_question_answer(user=request.user, question=question, text=form.cleaned_data["text"])
+    except services.PostError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Your answer is posted.")
+    return redirect(f"{question.lesson.url}#questions")
+
+
+@require_POST
+@login_required
+def hide_post(request, post_id):
+    post = get_object_or_404(LessonPost, pk=post_id)
+    form = HidePostForm(request.POST)
+    try:
+        services.lesson_post_hide(user=request.user, post=post, reason=form.data.get("reason", ""))
+    except services.PostError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The post is hidden.")
+    return redirect(f"{post.lesson.url}#questions")
