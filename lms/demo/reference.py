@@ -82,6 +82,8 @@ USERS = [
         "email": "admin@example.com",
         "password": "demo-admin-2026",
         "legal_name": "Avery Admin",
+        "first_name": "Avery",
+        "last_name": "Admin",
         "role": "administrator",
         "is_superuser": True,
         "groups": [],
@@ -90,6 +92,8 @@ USERS = [
         "email": "reviewer@example.com",
         "password": "demo-reviewer-2026",
         "legal_name": "Rosa Reviewer",
+        "first_name": "Rosa",
+        "last_name": "Reviewer",
         "role": "reviewer",
         "groups": ["Reviewers"],
     },
@@ -97,6 +101,8 @@ USERS = [
         "email": "instructor@example.com",
         "password": "demo-instructor-2026",
         "legal_name": "Priya Raman",
+        "first_name": "Priya",
+        "last_name": "Raman",
         "role": "instructor",
         "groups": ["Instructors"],
     },
@@ -104,6 +110,8 @@ USERS = [
         "email": "practitioner@example.com",
         "password": "demo-practitioner-2026",
         "legal_name": "Nguyễn Thị Minh",
+        "first_name": "Minh",
+        "last_name": "Nguyễn",
         "role": "practitioner",
         "groups": [],
         "licences": [
@@ -132,4 +140,20 @@ CATALOGUE = {
     "slug": "courses",
     "intro": "<p>Every course lists its CE hours, the boards that approved it and what you will be able to do "
     "afterwards.</p>",
+}
+
+# What the demo practitioner has already done, so that the dashboard and a lesson's questions show.
+DEMO_STUDY = {
+    "practitioner": "practitioner@example.com",
+    "instructor": ("instructor@example.com", "priya-raman"),
+    "course": "shoulder-girdle-anatomy-deep-tissue",
+    "question": (
+        "When I palpate the suprascapular notch area on a client with a forward-head posture, how do I tell "
+        "upper-trapezius guarding from something I should refer out?"
+    ),
+    "answer": (
+        "Guarding eases as the client breathes out and with a change of position; it does not send symptoms down "
+        "the arm. Numbness, tingling, weakness or pain travelling past the elbow is a reason to stop and refer to "
+        "the client's physician, as lesson 4 explains."
+    ),
 }

@@ -22,8 +22,14 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from accounts.services import licence_create
-from courses.models import CourseApproval, CourseIndexPage, CoursePage, Instructor, LessonPage, Topic
-from courses.services import authoring_roles_setup
+from courses.models import CourseApproval, CourseIndexPage, CoursePage, Enrollment, Instructor, LessonPage, Topic
+from courses.services import (
+    authoring_roles_setup,
+    enrollment_create_free,
+    lesson_complete,
+    lesson_question_answer,
+    lesson_question_ask,
+)
 from credits.models import Board, CreditCategory
 from lms.models import HomePage, ProviderSettings
 
@@ -71,6 +77,7 @@ def seed_demo() -> SeedReport:
             # The first lesson of each course is open to all, to show what the course is like.
             _lesson(course, lesson_data, report, is_free_preview=position == 0)
     report.users = [_user(spec, report, boards=boards) for spec in reference.USERS]
+    _demo_study(catalogue, instructors, report)
     return report
 
 
@@ -229,6 +236,8 @@ def _user(spec, report, *, boards):
             email=spec["email"],
             password=spec["password"],
             legal_name=spec["legal_name"],
+            first_name=spec["first_name"],
+            last_name=spec["last_name"],
             is_superuser=spec.get("is_superuser", False),
             is_staff=spec.get("is_superuser", False),
         )
@@ -247,6 +256,28 @@ def _user(spec, report, *, boards):
             )
             report.created.append(f"licence {licence['board']} {licence['number']} for {user.email}")
     return {"email": spec["email"], "password": spec["password"], "role": spec["role"]}
+
+
+def _demo_study(catalogue, instructors, report):
+    """Enrols the demo practitioner in a free course with its first lesson done and a question answered,
+    through the same services the site uses."""
+    spec = reference.DEMO_STUDY
+    users = get_user_model().objects
+    practitioner = users.get(email=spec["practitioner"])
+    instructor_email, instructor_slug = spec["instructor"]
+    instructor = instructors[instructor_slug]
+    if instructor.user_id is None:
+        instructor.user = users.get(email=instructor_email)
+        instructor.save()
+    course = CoursePage.objects.child_of(catalogue).get(slug=spec["course"])
+    if Enrollment.objects.filter(user=practitioner, course=course).exists():
+        return
+    enrollment_create_free(user=practitioner, course=course)
+    first_lesson = LessonPage.objects.child_of(course).order_by("path").first()
+    lesson_complete(user=practitioner, lesson=first_lesson)
+    question = lesson_question_ask(user=practitioner, lesson=first_lesson, text=spec["question"])
+    lesson_question_answer(user=instructor.user, question=question, text=spec["answer"])
+    report.created.append(f"enrolment of {practitioner.email} in {course.slug}")
 
 
 def _publish_child(parent, page):

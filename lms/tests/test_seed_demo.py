@@ -6,9 +6,11 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import TestCase
+from django.urls import reverse
 from wagtail.models import Page, Revision, Site
 
 from courses.models import CourseApproval, CourseIndexPage, CoursePage, LessonPage
@@ -72,6 +74,17 @@ class DemoSiteTests(TestCase):
             lessons = LessonPage.objects.child_of(course).live()
             assert 3 <= lessons.count() <= 6, course.title
             assert course.approvals.exists(), course.title
+
+    def test_the_demo_practitioner_has_a_course_under_way_with_a_question_answered(self):
+        self.client.login(email="practitioner@example.com", password="demo-practitioner-2026")
+
+        dashboard = self.client.get(reverse("courses:dashboard")).content.decode()
+        course = CoursePage.objects.get(slug=reference.DEMO_STUDY["course"])
+        first_lesson = LessonPage.objects.child_of(course).order_by("path").first()
+        lesson = BeautifulSoup(self.client.get(first_lesson.url).content, "html.parser").get_text(" ", strip=True)
+
+        assert course.title in dashboard and "1 of 5 lessons complete" in dashboard
+        assert "Minh N. asked" in lesson and "Priya R. Instructor answered" in lesson
 
     def test_demo_approval_numbers_are_marked_as_demo_data(self):
         numbers = CourseApproval.objects.values_list("number", flat=True)
