@@ -42,7 +42,3 @@ class LessonPostForm(forms.Form):
         max_length=8000,
         help_text="Plain text, or simple HTML: bold, italics, lists, code and links.",
     )
-
-
-class HidePostForm(forms.Form):
-    reason = forms.CharField(label="Why hide it?", max_length=300)

@@ -12,6 +12,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 from wagtail.search.utils import parse_query_string
 
+from .completion import CompletionState, completion_blockers
 from .forms import CatalogueFilterForm
 from .models import (
     CourseApproval,
@@ -113,6 +114,12 @@ def course_detail(*, course: CoursePage, user) -> dict:
     lessons = course_lessons(course=course) if course.pk else []
     enrollment = enrollment_for(user=user, course=course)
     progress = enrollment and course_progress(enrollment=enrollment, lessons=lessons)
+    # None where no evaluation is asked for; else whether this practitioner has sent theirs.
+    evaluation_submitted = (
+        CourseEvaluation.objects.filter(enrollment=enrollment).exists()
+        if progress and course.evaluation_required
+        else None
+    )
     approvals, instructors = course.approvals.all(), course.instructors.all()
     # A preview holds its approvals and instructors in memory, as edited; only a published page
     # reads them from the database, where they are fetched in bulk.
@@ -128,11 +135,17 @@ def course_detail(*, course: CoursePage, user) -> dict:
         "instructors": list(instructors),
         "enrollment": enrollment,
         "progress": progress,
-        "evaluation_due": bool(
-            progress
-            and course.evaluation_required
-            and progress.completed_count == len(lessons)
-            and not CourseEvaluation.objects.filter(enrollment=enrollment).exists()
+        "evaluation_due": bool(evaluation_submitted is False and progress.completed_count == len(lessons)),
+        "completion_blockers": progress
+        and completion_blockers(
+            CompletionState(
+                lessons_total=len(lessons),
+                lessons_completed=progress.completed_count,
+                study_minutes=progress.study_minutes,
+                required_minutes=course.min_study_minutes,
+                evaluation_required=course.evaluation_required,
+                evaluation_submitted=bool(evaluation_submitted),
+            )
         ),
     }
 

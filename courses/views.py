@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
-from .forms import CourseEvaluationForm, HidePostForm, LessonPostForm
+from .forms import CourseEvaluationForm, LessonPostForm
 from .models import CoursePage, LessonPage, LessonPost
 
 
@@ -126,9 +126,8 @@ def answer_question(request, post_id):
 @login_required
 def hide_post(request, post_id):
     post = get_object_or_404(LessonPost, pk=post_id)
-    form = HidePostForm(request.POST)
     try:
-        services.lesson_post_hide(user=request.user, post=post, reason=form.data.get("reason", ""))
+        services.lesson_post_hide(user=request.user, post=post, reason=request.POST.get("reason", ""))
     except services.PostError as error:
         messages.error(request, str(error))
     else:

@@ -232,7 +232,7 @@ class LessonPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_detail(lesson=self, user=request.user))
         if context["readable"] and self.pk:
-            from ..forms import HidePostForm, LessonPostForm
+            from ..forms import LessonPostForm
             from ..selectors import lesson_discussion
 
             context.update(
@@ -242,7 +242,6 @@ class LessonPage(Page):
             )
             # A question that failed validation comes back here, bound, from views.ask_question.
             context["question_form"] = getattr(request, "question_form", None) or LessonPostForm()
-            context["hide_form"] = HidePostForm()
         return context
 
     def serve(self, request, *args, **kwargs):

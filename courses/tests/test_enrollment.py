@@ -3,6 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from wagtail.rich_text import RichText
 
 from accounts.tests.factories import UserFactory
 from courses.models import Enrollment
@@ -129,3 +130,35 @@ def test_the_courses_editors_read_lessons_without_enrolling(client, free_course)
     client.force_login(UserFactory(is_superuser=True))
 
     assert client.get(free_course.get_children().last().url).status_code == 200
+
+
+def test_a_practitioner_cannot_enrol_someone_else_by_naming_them(client, free_course):
+    someone_else = UserFactory(verified_email=True)
+    client.force_login(UserFactory(verified_email=True))
+
+    client.post(enrol_url(free_course), {"user": someone_else.pk, "user_id": someone_else.pk})
+
+    assert not Enrollment.objects.filter(user=someone_else).exists()
+
+
+def test_a_practitioner_cannot_record_progress_in_someone_elses_enrolment(client, free_course):
+    theirs = EnrollmentFactory(course=free_course)
+    lesson = free_course.get_children().last().specific
+    client.force_login(UserFactory(verified_email=True))
+
+    client.post(reverse("courses:complete_lesson", args=[lesson.pk]), {"enrollment": theirs.pk})
+    client.post(reverse("courses:heartbeat", args=[lesson.pk]), {"enrollment": theirs.pk})
+
+    assert not theirs.lesson_progress.exists()
+
+
+def test_lesson_bodies_do_not_leak_through_search_or_preview(client, free_course):
+    locked = free_course.get_children().last().specific
+    locked.body = [("paragraph", RichText("<p>Quadratus lumborum palpation sequence</p>"))]
+    locked.save_revision().publish()
+
+    results = client.get(free_course.get_parent().url, {"q": "palpation sequence"})
+    preview = client.get(reverse("wagtailadmin_pages:view_draft", args=[locked.pk]))
+
+    assert "Quadratus lumborum" not in results.text
+    assert preview.status_code == 302 and "Quadratus lumborum" not in preview.text

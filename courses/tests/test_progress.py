@@ -126,3 +126,16 @@ def test_the_dashboard_query_count_does_not_grow_with_courses(client, catalogue,
 
 
 DASHBOARD_QUERIES = 10
+
+
+def test_the_course_page_says_what_is_left_to_complete_the_course(client, enrollment):
+    client.force_login(enrollment.user)
+    complete(client, lessons_of(enrollment)[0])
+
+    panel = BeautifulSoup(client.get(enrollment.course.url).content, "html.parser").select_one(".blockers")
+
+    assert [item.get_text() for item in panel.select("li")] == [
+        "Complete 2 more lessons.",
+        "Study 100 more minutes.",
+        "Submit the course evaluation.",
+    ]
