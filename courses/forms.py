@@ -42,3 +42,7 @@ class LessonPostForm(forms.Form):
         max_length=8000,
         help_text="Plain text, or simple HTML: bold, italics, lists, code and links.",
     )
+
+
+class HidePostForm(forms.Form):
+    reason = forms.CharField(max_length=300)

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.html import strip_tags
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -15,7 +16,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from accounts.selectors import email_is_verified
+from accounts.selectors import email_is_verified, user_has_mfa
 
 from . import selectors
 from .models import (
@@ -149,13 +150,15 @@ def lesson_complete(*, user, lesson) -> LessonProgress:
 
 
 @transaction.atomic
-def study_heartbeat_record(*, user, lesson) -> LessonProgress:
+def study_heartbeat_record(*, user, lesson, resuming: bool = False) -> LessonProgress:
     """Credits the study time since the practitioner's previous heartbeat to this lesson.
 
     Time is measured on the server's clock between consecutive accepted heartbeats, one clock per
     person: the credited total can never exceed the time that has passed, whatever the page sends.
     A heartbeat is accepted only if it moves the clock forward from the value it read, so replayed,
     flooded or parallel heartbeats (two tabs, two courses) earn the same interval once at most.
+    The page sends a last heartbeat when it is hidden and a `resuming` one when it is shown again:
+    the latter restarts the clock and earns nothing, so time spent on another tab is never credited.
     """
     enrollment = enrollment_for_lesson(user=user, lesson=lesson)
     now = timezone.now()
@@ -166,7 +169,7 @@ def study_heartbeat_record(*, user, lesson) -> LessonProgress:
             user=user, last_heartbeat_at=clock.last_heartbeat_at, last_heartbeat_at__lt=now
         ).update(last_heartbeat_at=now)
         elapsed = (now - clock.last_heartbeat_at).total_seconds()
-        if moved and elapsed <= HEARTBEAT_MAX_GAP:
+        if moved and not resuming and elapsed <= HEARTBEAT_MAX_GAP:
             credited = int(elapsed)
     progress, _ = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
     if credited:
@@ -180,11 +183,14 @@ def course_evaluation_submit(*, user, course, answers: dict) -> CourseEvaluation
     enrollment = Enrollment.objects.filter(user=user, course=course).first()
     if enrollment is None:
         raise EnrollmentError("Only practitioners enrolled in this course can evaluate it.")
+    if not course.evaluation_required:
+        raise EnrollmentError("This course does not ask for an evaluation.")
     if CourseEvaluation.objects.filter(enrollment=enrollment).exists():
         raise EnrollmentError("You have already evaluated this course. Thank you.")
     if not selectors.course_finished(enrollment=enrollment):
         raise EnrollmentError("Finish every lesson of the course before evaluating it.")
-    comments = bleach.clean(answers.get("comments", ""), tags=set(), strip=True).strip()
+    # Plain text, escaped when shown: markup is dropped, and "a & b <3" stays as typed.
+    comments = strip_tags(answers.get("comments", "")).strip()
     try:
         with transaction.atomic():
             return CourseEvaluation.objects.create(
@@ -223,6 +229,8 @@ def lesson_post_hide(*, user, post: LessonPost, reason: str) -> LessonPost:
     """A reviewer hides a question or answer; the record stays, with who hid it, when and why."""
     if not user.has_perm("courses.hide_lessonpost"):
         raise PostError("Only reviewers can hide posts.")
+    if not user_has_mfa(user=user):
+        raise PostError("Set up two-factor authentication before moderating posts.")
     if not reason.strip():
         raise PostError("Say why the post is hidden.")
     LessonPost.objects.filter(pk=post.pk, hidden_at__isnull=True).update(

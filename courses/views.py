@@ -7,14 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
-from .forms import CourseEvaluationForm, LessonPostForm
+from .forms import CourseEvaluationForm, HidePostForm, LessonPostForm
 from .models import CoursePage, LessonPage, LessonPost
 
 
 @require_POST
 @login_required
 def enroll(request, course_id):
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
     if not course.is_free:
         messages.info(request, "Online payment is not set up yet, so this course cannot be bought here.")
         return redirect(course.url)
@@ -31,7 +31,7 @@ def enroll(request, course_id):
 @require_POST
 @login_required
 def complete_lesson(request, lesson_id):
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
     try:
         services.lesson_complete(user=request.user, lesson=lesson)
     except services.EnrollmentError as error:
@@ -46,11 +46,13 @@ def complete_lesson(request, lesson_id):
 def heartbeat(request, lesson_id):
     if not request.user.is_authenticated:
         return JsonResponse({"error": "Log in to record study time."}, status=403)
-    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
     if lesson is None:
         return JsonResponse({"error": "No such lesson."}, status=404)
     try:
-        progress = services.study_heartbeat_record(user=request.user, lesson=lesson)
+        progress = services.study_heartbeat_record(
+            user=request.user, lesson=lesson, resuming=request.POST.get("resume") == "1"
+        )
     except services.EnrollmentError as error:
         return JsonResponse({"error": str(error)}, status=404)
     course_progress = selectors.course_progress(
@@ -73,7 +75,7 @@ def dashboard(request):
 
 @login_required
 def evaluate(request, course_id):
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
     form = CourseEvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,8 +91,13 @@ def evaluate(request, course_id):
 @require_POST
 @login_required
 def ask_question(request, lesson_id):
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
     form = LessonPostForm(request.POST)
+    try:
+        services.enrollment_for_lesson(user=request.user, lesson=lesson)
+    except services.EnrollmentError:
+        messages.error(request, "Only practitioners enrolled in this course can ask questions here.")
+        return redirect(lesson.url)
     if form.is_valid():
         try:
             services.lesson_question_ask(user=request.user, lesson=lesson, text=form.cleaned_data["text"])
@@ -126,8 +133,11 @@ def answer_question(request, post_id):
 @login_required
 def hide_post(request, post_id):
     post = get_object_or_404(LessonPost, pk=post_id)
+    form = HidePostForm(request.POST)
     try:
-        services.lesson_post_hide(user=request.user, post=post, reason=request.POST.get("reason", ""))
+        if not form.is_valid():
+            raise services.PostError("Say, in plain words, why the post is hidden.")
+        services.lesson_post_hide(user=request.user, post=post, reason=form.cleaned_data["reason"])
     except services.PostError as error:
         messages.error(request, str(error))
     else:

@@ -30,6 +30,13 @@ def test_superusers_reviewers_and_user_editors_must_use_mfa_instructors_and_prac
     assert not user_must_use_mfa(user=UserFactory(is_superuser=True, is_active=False))
 
 
+def test_whoever_may_add_users_must_use_mfa_since_they_could_add_a_superuser(db):
+    user_adders = Group.objects.create(name="User adders")
+    user_adders.permissions.add(Permission.objects.get(codename="add_user", content_type__app_label="accounts"))
+
+    assert user_must_use_mfa(user=UserFactory(groups=["User adders"]))
+
+
 def test_a_reviewer_without_an_authenticator_is_sent_from_the_editor_to_set_one_up(client, catalogue):
     authoring_roles_setup(catalogue=catalogue)
     client.force_login(UserFactory(groups=[REVIEWERS], totp=False))

@@ -13,11 +13,11 @@ from wagtail.models import GroupPagePermission, WorkflowState
 from wagtail.test.utils.form_data import rich_text, streamfield
 
 from accounts.tests.factories import UserFactory
-from courses.models import CoursePage
+from courses.models import CourseEvaluation, CoursePage
 from courses.services import INSTRUCTORS, REVIEWERS, authoring_roles_setup
 
 from .editor import add_page_url, edit_page_url, editor_form_data
-from .factories import CoursePageFactory, TopicFactory
+from .factories import CoursePageFactory, EnrollmentFactory, TopicFactory
 
 NO_OBJECTIVES = {"learning_objectives": streamfield([])}
 
@@ -159,3 +159,39 @@ def test_reviewers_keep_topics_instructors_and_boards_but_instructors_do_not(rol
         assert reviewer.has_perm(permission), permission
         assert not instructor.has_perm(permission), permission
     assert instructor.has_perm("wagtailadmin.access_admin")
+
+
+def test_a_course_with_enrolments_cannot_be_deleted_only_unpublished(client, catalogue):
+    course = CoursePageFactory(parent=catalogue)
+    EnrollmentFactory(course=course)
+    client.force_login(UserFactory(is_superuser=True))
+
+    response = client.post(reverse("wagtailadmin_pages:delete", args=[course.pk]), follow=True)
+
+    assert CoursePage.objects.filter(pk=course.pk).exists()
+    assert "has enrolments, which must be kept as records: unpublish" in response.content.decode()
+
+
+def test_the_evaluation_is_refused_where_the_course_does_not_ask_for_one(client, catalogue):
+    course = CoursePageFactory(parent=catalogue, evaluation_required=False)
+    enrollment = EnrollmentFactory(course=course)
+    client.force_login(enrollment.user)
+
+    response = client.post(
+        reverse("courses:evaluate", args=[course.pk]),
+        {"objectives_met": 5, "content_accurate": 5, "instructor_clear": 5, "useful_in_practice": 5},
+        follow=True,
+    )
+
+    assert "This course does not ask for an evaluation" in response.content.decode()
+    assert not CourseEvaluation.objects.exists()
+
+
+def test_a_practitioner_with_course_records_cannot_be_deleted_only_deactivated(client, catalogue):
+    enrollment = EnrollmentFactory(course=CoursePageFactory(parent=catalogue))
+    client.force_login(UserFactory(is_superuser=True))
+
+    response = client.post(reverse("wagtailusers_users:delete", args=[enrollment.user.pk]), follow=True)
+
+    assert type(enrollment.user).objects.filter(pk=enrollment.user.pk).exists()
+    assert "has course records, which must be kept: deactivate the account instead" in response.content.decode()

@@ -125,11 +125,15 @@ def test_only_enrolled_practitioners_ask_and_only_the_courses_instructors_answer
     lesson = lesson_with_people["lesson"]
     outsider = UserFactory(verified_email=True)
     client.force_login(outsider)
-    assert ask(client, lesson, "Let me in?").status_code == 403  # not enrolled: the lesson is locked
+    assert ask(client, lesson, "Let me in?").url == lesson.url
     assert not LessonPost.objects.exists()
 
     question = LessonPost.objects.create(lesson=lesson, author=lesson_with_people["student"], body_html="<p>Q</p>")
-    for someone in [outsider, lesson_with_people["student"], UserFactory(first_name="Other", last_name="Teacher")]:
+    teacher_elsewhere = UserFactory(first_name="Other", last_name="Teacher")
+    elsewhere = CoursePageFactory(parent=lesson_with_people["course"].get_parent())
+    elsewhere.instructors.add(InstructorFactory(user=teacher_elsewhere))
+    elsewhere.save()
+    for someone in [outsider, lesson_with_people["student"], teacher_elsewhere]:
         client.force_login(someone)
         client.post(reverse("courses:answer_question", args=[question.pk]), {"text": "My answer"})
     assert LessonPost.objects.filter(question=question).count() == 0
@@ -168,3 +172,41 @@ def test_xss_in_an_evaluation_comment_is_stored_as_plain_text(client, lesson_wit
     comments = CourseEvaluation.objects.get().comments
     assert "<" not in comments or BeautifulSoup(comments, "html.parser").find() is None
     assert_harmless(comments)
+
+
+def test_a_reviewer_without_two_factor_cannot_hide_posts(client, catalogue, lesson_with_people):
+    authoring_roles_setup(catalogue=catalogue)
+    question = LessonPost.objects.create(
+        lesson=lesson_with_people["lesson"], author=lesson_with_people["student"], body_html="<p>Q</p>"
+    )
+    client.force_login(UserFactory(groups=[REVIEWERS], totp=False))
+
+    client.post(reverse("courses:hide_post", args=[question.pk]), {"reason": "Advertising"})
+
+    assert LessonPost.objects.get().hidden_at is None
+
+
+def test_a_hide_reason_with_a_nul_character_is_refused_cleanly(client, catalogue, lesson_with_people):
+    authoring_roles_setup(catalogue=catalogue)
+    question = LessonPost.objects.create(
+        lesson=lesson_with_people["lesson"], author=lesson_with_people["student"], body_html="<p>Q</p>"
+    )
+    client.force_login(UserFactory(groups=[REVIEWERS]))
+
+    response = client.post(reverse("courses:hide_post", args=[question.pk]), {"reason": "bad\x00reason"}, follow=True)
+
+    assert "why the post is hidden" in response.text
+    assert LessonPost.objects.get().hidden_at is None
+
+
+def test_evaluation_comments_are_kept_as_typed_plain_text(client, lesson_with_people):
+    enrollment = lesson_with_people["student"].enrollments.get()
+    LessonProgress.objects.create(
+        enrollment=enrollment, lesson=lesson_with_people["lesson"], completed_at="2026-11-20T10:00Z"
+    )
+    client.force_login(lesson_with_people["student"])
+    answers = {"objectives_met": 4, "content_accurate": 4, "instructor_clear": 4, "useful_in_practice": 4}
+
+    client.post(reverse("courses:evaluate", args=[enrollment.course.pk]), {**answers, "comments": "a & b <3 <b>x</b>"})
+
+    assert CourseEvaluation.objects.get().comments == "a & b <3 x"

@@ -3,6 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
 
 from accounts.tests.factories import UserFactory
@@ -162,3 +163,17 @@ def test_lesson_bodies_do_not_leak_through_search_or_preview(client, free_course
 
     assert "Quadratus lumborum" not in results.text
     assert preview.status_code == 302 and "Quadratus lumborum" not in preview.text
+
+
+def test_courses_behind_a_password_cannot_be_enrolled_in_or_questioned(client, free_course):
+    PageViewRestriction.objects.create(page=free_course, restriction_type="password", password="staff-only")
+    preview = free_course.get_children().first().specific
+    client.force_login(UserFactory(verified_email=True))
+
+    enrol = client.post(enrol_url(free_course))
+    question = client.post(reverse("courses:ask_question", args=[preview.pk]), {"text": ""})
+
+    assert enrol.status_code == 404
+    assert question.status_code == 404
+    assert "fascia fascia" not in question.content.decode()
+    assert not Enrollment.objects.exists()

@@ -148,3 +148,20 @@ def test_concurrent_heartbeats_credit_the_interval_once(enrollment):
             thread.join()
 
     assert studied_seconds(enrollment) == HEARTBEAT_INTERVAL
+
+
+def test_returning_to_a_hidden_tab_credits_nothing_for_the_time_away(client, enrollment):
+    lesson = lessons_of(enrollment)[0]
+    client.force_login(enrollment.user)
+    with time_machine.travel(START, tick=False) as clock:
+        client.post(reverse("courses:heartbeat", args=[lesson.pk]), {"resume": "1"})  # the page opens
+        clock.shift(30)
+        beat(client, lesson)  # a regular heartbeat: 30 s of reading
+        clock.shift(10)
+        beat(client, lesson)  # the last heartbeat as the tab is hidden: 10 s more
+        clock.shift(35)
+        client.post(reverse("courses:heartbeat", args=[lesson.pk]), {"resume": "1"})  # shown again
+        clock.shift(30)
+        beat(client, lesson)
+
+    assert studied_seconds(enrollment) == 30 + 10 + 30

@@ -1,6 +1,8 @@
 // Study clock: while this lesson is visible and the reader has been active in the last few
 // minutes, tell the server every so often that study goes on. The server credits only the time
-// between heartbeats it accepts, so nothing here can earn more time than has passed.
+// between heartbeats it accepts, so nothing here can earn more time than has passed. A last
+// heartbeat goes when the page is hidden; showing it again sends a "resume" heartbeat, which
+// restarts the server's clock without crediting the time spent away.
 (function () {
   "use strict";
 
@@ -26,29 +28,43 @@
     }
   }
 
-  function beat() {
-    if (document.visibilityState !== "visible" || Date.now() - lastActivity > idleAfterMs) {
-      return;
-    }
+  function send(resuming) {
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
       keepalive: true,
-      headers: { "X-CSRFToken": csrfInput ? csrfInput.value : "" }
+      headers: {
+        "X-CSRFToken": csrfInput ? csrfInput.value : "",
+        "Content-Type": "application/x-www-form-urlencoded"
+      },
+      body: resuming ? "resume=1" : ""
     })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(showStudyTime)
       .catch(function () { /* offline: the next heartbeat starts the clock again */ });
   }
 
+  function isActive() {
+    return Date.now() - lastActivity <= idleAfterMs;
+  }
+
+  function beat() {
+    if (document.visibilityState === "visible" && isActive()) {
+      send(false);
+    }
+  }
+
   function start() {
     if (timer === null) {
-      beat();
+      send(true);
       timer = window.setInterval(beat, intervalMs);
     }
   }
 
   function stop() {
+    if (timer !== null && isActive()) {
+      send(false);
+    }
     window.clearInterval(timer);
     timer = null;
   }
