@@ -116,30 +116,41 @@ def ask_question(request, lesson_id):
 @require_POST
 @login_required
 def answer_question(request, post_id):
-    question = get_object_or_404(LessonPost, pk=post_id)
-    form = LessonPostForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.PostError("Write your answer before posting it.")
-        services.lesson_question_answer(user=request.user, question=question, text=form.cleaned_data["text"])
-    except services.PostError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Your answer is posted.")
-    return redirect(f"{question.lesson.url}#questions")
+    return _act_on_post(
+        request,
+        post_id,
+        form_class=LessonPostForm,
+        invalid="Write your answer before posting it.",
+        action=lambda question, data: services.lesson_question_answer(
+            user=request.user, question=question, text=data["text"]
+        ),
+        done="Your answer is posted.",
+    )
 
 
 @require_POST
 @login_required
 def hide_post(request, post_id):
+    return _act_on_post(
+        request,
+        post_id,
+        form_class=HidePostForm,
+        invalid="Say, in plain words, why the post is hidden.",
+        action=lambda post, data: services.lesson_post_hide(user=request.user, post=post, reason=data["reason"]),
+        done="The post is hidden.",
+    )
+
+
+def _act_on_post(request, post_id, *, form_class, invalid, action, done):
+    """Validates the form, runs the service on the post, and returns to the lesson's questions with a message."""
     post = get_object_or_404(LessonPost, pk=post_id)
-    form = HidePostForm(request.POST)
+    form = form_class(request.POST)
     try:
         if not form.is_valid():
-            raise services.PostError("Say, in plain words, why the post is hidden.")
-        services.lesson_post_hide(user=request.user, post=post, reason=form.cleaned_data["reason"])
+            raise services.PostError(invalid)
+        action(post, form.cleaned_data)
     except services.PostError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "The post is hidden.")
+        messages.success(request, done)
     return redirect(f"{post.lesson.url}#questions")
