@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "accounts",
     "credits",
     "courses",
+    "quizzes",
     "lms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
