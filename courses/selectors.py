@@ -153,7 +153,7 @@ def course_detail(*, course: CoursePage, user) -> dict:
 def lesson_detail(*, lesson: LessonPage, user) -> dict:
     course = CoursePage.objects.parent_of(lesson).select_related("topic").get()
     lessons = course_lessons(course=course)
-    position = next((i for i, sibling in enumerate(lessons) if sibling.pk == lesson.pk), None)
+    position = _position_of(lesson, lessons)
     enrollment = enrollment_for(user=user, course=course)
     progress = enrollment and course_progress(enrollment=enrollment, lessons=lessons)
     return {
@@ -168,8 +168,18 @@ def lesson_detail(*, lesson: LessonPage, user) -> dict:
         "lessons": lessons,
         "lesson_number": None if position is None else position + 1,
         "previous_lesson": lessons[position - 1] if position else None,
-        "next_lesson": lessons[position + 1] if position is not None and position + 1 < len(lessons) else None,
+        "next_lesson": lesson_after(lesson=lesson, lessons=lessons),
     }
+
+
+def lesson_after(*, lesson, lessons):
+    """The lesson that follows `lesson` in the syllabus `lessons`, if any."""
+    position = _position_of(lesson, lessons)
+    return lessons[position + 1] if position is not None and position + 1 < len(lessons) else None
+
+
+def _position_of(lesson, lessons) -> int | None:
+    return next((i for i, sibling in enumerate(lessons) if sibling.pk == lesson.pk), None)
 
 
 def home_page_highlights(*, home, featured_count: int = 3) -> dict:

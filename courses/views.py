@@ -33,13 +33,14 @@ def enroll(request, course_id):
 def complete_lesson(request, lesson_id):
     lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
     try:
-        services.lesson_complete(user=request.user, lesson=lesson)
+        progress = services.lesson_complete(user=request.user, lesson=lesson)
     except services.EnrollmentError as error:
         messages.error(request, str(error))
         return redirect(lesson.url)
-    following = selectors.lesson_detail(lesson=lesson, user=request.user)["next_lesson"]
+    course = progress.enrollment.course
+    following = selectors.lesson_after(lesson=lesson, lessons=selectors.course_lessons(course=course))
     messages.success(request, f"“{lesson.title}” is complete.")
-    return redirect(following.url if following else CoursePage.objects.parent_of(lesson).get().url)
+    return redirect(following.url if following else course.url)
 
 
 @require_POST
