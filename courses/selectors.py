@@ -12,6 +12,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 from wagtail.search.utils import parse_query_string
 
+from credits.models import DeliveryType
+
 from .completion import CompletionState, completion_blockers
 from .forms import CatalogueFilterForm
 from .models import (
@@ -83,6 +85,11 @@ def course_lessons(*, course, live_only: bool = True) -> list[LessonPage]:
     return list(lessons)
 
 
+def course_assessments(*, course) -> list[Page]:
+    """The course's live pages other than lessons (its quizzes), as their own page types."""
+    return list(Page.objects.child_of(course).live().not_type(LessonPage).specific().order_by("path"))
+
+
 def content_size_of(lessons) -> ContentSize:
     return sum((lesson.content_size for lesson in lessons), ContentSize())
 
@@ -130,6 +137,7 @@ def course_detail(*, course: CoursePage, user) -> dict:
     return {
         "catalogue": course.get_parent(),
         "lessons": lessons,
+        "assessments": course_assessments(course=course) if course.pk else [],
         "content_size": content_size_of(lessons),
         "approvals": sorted(approvals, key=lambda approval: approval.sort_order or 0),
         "instructors": list(instructors),
@@ -145,6 +153,8 @@ def course_detail(*, course: CoursePage, user) -> dict:
                 required_minutes=course.min_study_minutes,
                 evaluation_required=course.evaluation_required,
                 evaluation_submitted=bool(evaluation_submitted),
+                final_test_required=course.delivery == DeliveryType.HOME_STUDY,
+                final_test_passed=enrollment.final_test_passed_at is not None,
             )
         ),
     }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("learn/", include("courses.urls")),
+    path("learn/", include("quizzes.urls")),
 ]
 
 if settings.DEBUG:

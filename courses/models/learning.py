@@ -17,6 +17,8 @@ class Enrollment(models.Model):
     source = models.CharField(max_length=20, choices=EnrollmentSource.choices)
     enrolled_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Recorded by quizzes.services when an attempt at the course's final assessment passes.
+    final_test_passed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_course")]

@@ -121,8 +121,8 @@ class CoursePage(Page):
     ]
 
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.LessonPage"]
-    page_description = "A CE course. Its lessons live under it."
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
+    page_description = "A CE course. Its lessons and quizzes live under it."
 
     class Meta:
         constraints = [

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 
 from credits.tests.factories import BoardFactory, CreditCategoryFactory
+from quizzes.tests.factories import QuizPageFactory
 
 from .factories import CourseApprovalFactory, CoursePageFactory, InstructorFactory, LessonPageFactory, lesson_body
 
@@ -93,12 +94,13 @@ def test_a_course_needs_fifty_minutes_of_study_per_ce_hour(catalogue):
     assert "needs at least 150 minutes of study" in str(error.value)
 
 
-def test_the_course_page_query_count_does_not_grow_with_lessons_and_approvals(
+def test_the_course_page_query_count_does_not_grow_with_lessons_quizzes_and_approvals(
     client, course, django_assert_max_num_queries
 ):
     def add(lessons, approvals):
         for _ in range(lessons):
             LessonPageFactory(parent=course)
+            QuizPageFactory(parent=course, kind="knowledge_check")
         for _ in range(approvals):
             approval = CourseApprovalFactory(course=course)
             approval.categories.add(CreditCategoryFactory())
@@ -113,4 +115,4 @@ def test_the_course_page_query_count_does_not_grow_with_lessons_and_approvals(
         client.get(course.url)
 
 
-COURSE_PAGE_QUERIES = 15
+COURSE_PAGE_QUERIES = 17

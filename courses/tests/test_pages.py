@@ -10,6 +10,7 @@ from courses.models import CourseIndexPage, CoursePage, LessonPage
 from credits.tests.factories import BoardFactory
 from lms.models import HomePage
 from lms.tests.factories import HomePageFactory
+from quizzes.models import QuizPage
 
 from .editor import add_page_url, edit_page_url, editor_form_data
 from .factories import (
@@ -32,9 +33,11 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(HomePage, CoursePage)
         self.assertCanNotCreateAt(CoursePage, CoursePage)
 
-    def test_lessons_live_under_a_course_and_have_no_children(self):
+    def test_lessons_and_quizzes_live_under_a_course_and_have_no_children(self):
         self.assertAllowedParentPageTypes(LessonPage, {CoursePage})
-        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
+        self.assertAllowedParentPageTypes(QuizPage, {CoursePage})
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage})
+        self.assertAllowedSubpageTypes(QuizPage, set())
         self.assertAllowedSubpageTypes(LessonPage, set())
         self.assertCanNotCreateAt(CourseIndexPage, LessonPage)
 

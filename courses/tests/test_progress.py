@@ -137,5 +137,6 @@ def test_the_course_page_says_what_is_left_to_complete_the_course(client, enroll
     assert [item.get_text() for item in panel.select("li")] == [
         "Complete 2 more lessons.",
         "Study 100 more minutes.",
+        "Pass the final assessment.",
         "Submit the course evaluation.",
     ]

@@ -1,0 +1,113 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+from credits.models import DeliveryType
+
+from .blocks import CHOICE_QUESTION_TYPES
+from .choices import BOARD_PASS_MARK, QuizKind
+from .grading import InvalidAnswer, QuestionKind
+
+BOARD_ASSESSMENT_MIN_OPTIONS = 4
+
+
+class QuizPageForm(WagtailAdminPageForm):
+    """The checks that need the quiz and its course, not just one block: each error lands where it belongs."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        is_final = cleaned_data.get("kind") == QuizKind.FINAL
+        course = self.parent_page.specific if self.parent_page else None
+        pass_mark = cleaned_data.get("pass_mark_percent")
+        home_study_final = is_final and getattr(course, "delivery", None) == DeliveryType.HOME_STUDY
+        if home_study_final and pass_mark is not None and pass_mark < BOARD_PASS_MARK:
+            self.add_error(
+                "pass_mark_percent",
+                f"The final assessment of a home-study course needs a pass mark of at least {BOARD_PASS_MARK}%: "
+                "boards accept nothing lower.",
+            )
+        questions = cleaned_data.get("questions")
+        if is_final and questions is not None:
+            errors = _too_few_options(questions)
+            if errors:
+                self.add_error("questions", StreamBlockValidationError(block_errors=errors))
+        return cleaned_data
+
+
+def _too_few_options(stream) -> dict:
+    """Block errors for choice questions with fewer options than a board assessment needs, pools included."""
+    errors = {}
+    for index, block in enumerate(stream):
+        if block.block_type == "pool":
+            inner = _too_few_options(block.value["questions"])
+            if inner:
+                errors[index] = StructBlockValidationError(
+                    block_errors={"questions": StreamBlockValidationError(block_errors=inner)}
+                )
+        elif block.block_type in CHOICE_QUESTION_TYPES and len(block.value["choices"]) < BOARD_ASSESSMENT_MIN_OPTIONS:
+            errors[index] = StructBlockValidationError(
+                block_errors={
+                    "choices": ValidationError(
+                        f"A question in a final assessment needs at least {BOARD_ASSESSMENT_MIN_OPTIONS} options."
+                    )
+                }
+            )
+    return errors
+
+
+def answers_from_post(post, questions: list[dict]) -> dict:
+    """The answers in an attempt form: `q.<question>` names a choice (several for multiple select);
+    `q.<question>.<left item>` names the right-hand item matched to it. Empty fields are unanswered."""
+    kinds = {question["key"]: question["kind"] for question in questions}
+    answers = {}
+    for name in post:
+        prefix, _, rest = name.partition(".")
+        if prefix != "q":
+            continue
+        key, _, left = rest.partition(".")
+        if key not in kinds:
+            raise InvalidAnswer("The form named a question that is not part of this attempt.")
+        values = [value for value in post.getlist(name) if value]
+        if not values:
+            continue
+        if kinds[key] == QuestionKind.MATCHING:
+            if not left or len(values) != 1:
+                raise InvalidAnswer("A matching question takes one item for each left-hand item.")
+            answers.setdefault(key, {})[left] = values[0]
+        elif left:
+            raise InvalidAnswer("The form named a question that is not part of this attempt.")
+        elif kinds[key] == QuestionKind.MULTIPLE:
+            answers[key] = sorted(set(values))
+        elif len(values) == 1:
+            answers[key] = values[0]
+        else:
+            raise InvalidAnswer("That question takes one choice.")
+    return answers
+
+
+class GiftImportForm(forms.Form):
+    gift = forms.CharField(
+        label="Questions in GIFT format",
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+        required=False,
+        help_text="Paste the questions, or choose a .gift or .txt file below.",
+    )
+    gift_file = forms.FileField(label="GIFT file", required=False)
+
+    MAX_FILE_BYTES = 1_000_000
+
+    def clean(self):
+        cleaned_data = super().clean()
+        upload = cleaned_data.get("gift_file")
+        if upload:
+            if upload.size > self.MAX_FILE_BYTES:
+                raise ValidationError("The file is larger than 1 MB.")
+            try:
+                cleaned_data["gift"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise ValidationError("The file is not UTF-8 text.") from error
+        if not cleaned_data.get("gift", "").strip():
+            raise ValidationError("Paste some questions or choose a file.")
+        return cleaned_data

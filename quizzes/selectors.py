@@ -1,0 +1,208 @@
+"""Reads for the quiz pages: where a practitioner stands with a quiz, and attempts shaped for display.
+
+What reaches a template before submission is built here from the snapshot without the right
+answers, the per-choice feedback or the explanations, so that no template can leak them.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property
+
+from django.utils import timezone
+from wagtail.images import get_image_model
+
+from courses.models import Enrollment
+
+from .grading import QuestionKind
+from .models import AnswerReveal, QuizAttempt, QuizPage
+from .presentation import every_question
+
+QUESTION_IMAGE_FILTER = "max-800x600"
+
+
+@dataclass
+class QuizStanding:
+    """What the quiz's rules allow a practitioner, given their attempts so far (ordered by number)."""
+
+    quiz: QuizPage
+    attempts: list
+    now: datetime
+
+    @cached_property
+    def submitted(self) -> list:
+        return [attempt for attempt in self.attempts if not attempt.is_open]
+
+    @property
+    def open_attempt(self):
+        return next((attempt for attempt in self.attempts if attempt.is_open), None)
+
+    @property
+    def passed(self) -> bool:
+        return any(attempt.passed for attempt in self.submitted)
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.quiz.max_attempts is None:
+            return None
+        return max(self.quiz.max_attempts - len(self.submitted), 0)
+
+    @property
+    def next_opens_at(self) -> datetime | None:
+        if not self.submitted or not self.quiz.wait_minutes:
+            return None
+        opens_at = self.submitted[-1].submitted_at + timedelta(minutes=self.quiz.wait_minutes)
+        return opens_at if opens_at > self.now else None
+
+    @property
+    def refusal(self) -> str | None:
+        """Why no new attempt may start now, or None."""
+        if self.quiz.is_final and self.passed:
+            return "You have passed this assessment."
+        if self.attempts_left == 0:
+            return f"You have used all {self.quiz.max_attempts} attempts at this quiz."
+        if self.next_opens_at:
+            return f"Your next attempt opens {opens_phrase(self.next_opens_at)}."
+        return None
+
+    @property
+    def no_attempts_remain(self) -> bool:
+        return self.attempts_left == 0 or (self.quiz.is_final and self.passed)
+
+    @property
+    def answers_revealed(self) -> bool:
+        """Whether submitted attempts may now show the right answers, feedback and explanations."""
+        return {
+            AnswerReveal.AFTER_EACH_ATTEMPT: True,
+            AnswerReveal.AFTER_PASSING: self.passed,
+            AnswerReveal.AFTER_LAST_ATTEMPT: self.no_attempts_remain,
+            AnswerReveal.NEVER: False,
+        }[self.quiz.reveal]
+
+
+def opens_phrase(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"on {local:%B} {local.day}, {local:%Y at %H:%M %Z}"
+
+
+def quiz_overview(*, quiz: QuizPage, user) -> dict:
+    """The quiz page's context: its rules, and this practitioner's attempts and what they may do next."""
+    enrollment = (
+        Enrollment.objects.filter(user=user, course__path=quiz.path[: -QuizPage.steplen]).first()
+        if user.is_authenticated and quiz.pk
+        else None
+    )
+    attempts = (
+        list(QuizAttempt.objects.filter(quiz=quiz, enrollment=enrollment).order_by("number")) if enrollment else []
+    )
+    standing = QuizStanding(quiz=quiz, attempts=attempts, now=timezone.now())
+    return {
+        "enrollment": enrollment,
+        "standing": standing,
+        "attempts": standing.submitted,
+        "question_count": quiz.question_count,
+        "partial_credit": _any_partial_credit(quiz.questions),
+    }
+
+
+def _any_partial_credit(stream) -> bool:
+    for block in stream:
+        children = block.value["questions"] if block.block_type == "pool" else [block]
+        if any(child.value.get("partial_credit") for child in children):
+            return True
+    return False
+
+
+def attempt_for(*, user, pk: int) -> QuizAttempt | None:
+    """The attempt `pk` if it is this practitioner's own."""
+    return QuizAttempt.objects.select_related("quiz", "enrollment").filter(pk=pk, enrollment__user=user).first()
+
+
+def attempt_detail(*, attempt: QuizAttempt) -> dict:
+    """An attempt to answer or to read back, with only what the reveal rule allows."""
+    standing = None
+    if not attempt.is_open:
+        attempts = list(QuizAttempt.objects.filter(quiz=attempt.quiz, enrollment=attempt.enrollment).order_by("number"))
+        standing = QuizStanding(quiz=attempt.quiz, attempts=attempts, now=timezone.now())
+    reveal = bool(standing and standing.answers_revealed)
+    images = _images_for(attempt.questions)
+    return {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "standing": standing,
+        "revealed": reveal,
+        "questions": [
+            question_for_display(
+                question,
+                number=number,
+                answer=attempt.answers.get(question["key"]),
+                image=images.get(question["image_id"]),
+                reveal=reveal,
+                score=None if attempt.is_open else attempt.question_scores.get(question["key"]),
+            )
+            for number, question in enumerate(attempt.questions, start=1)
+        ],
+    }
+
+
+def quiz_preview(*, quiz: QuizPage) -> dict:
+    """Every question with its answers, for editors."""
+    questions = every_question(quiz.questions, rng=random.SystemRandom())
+    images = _images_for(questions)
+    return {
+        "page": quiz,
+        "self": quiz,
+        "question_count": quiz.question_count,
+        "questions": [
+            question_for_display(
+                question, number=number, answer=None, image=images.get(question["image_id"]), reveal=True, score=None
+            )
+            for number, question in enumerate(questions, start=1)
+        ],
+    }
+
+
+def _images_for(questions) -> dict:
+    ids = {question["image_id"] for question in questions if question["image_id"]}
+    if not ids:
+        return {}
+    images = get_image_model().objects.filter(pk__in=ids).prefetch_renditions(QUESTION_IMAGE_FILTER)
+    return {image.pk: image for image in images}
+
+
+def question_for_display(question: dict, *, number: int, answer, image, reveal: bool, score) -> dict:
+    """A presented question as a template may show it: right answers and feedback only if `reveal`."""
+    chosen = set(answer) if isinstance(answer, list) else {answer} if isinstance(answer, str) else set()
+    matched = answer if isinstance(answer, dict) else {}
+    rights = {pair["right_key"]: pair["right"] for pair in question["pairs"]}
+    shown = {
+        "number": number,
+        "key": question["key"],
+        "kind": question["kind"],
+        "multiple": question["kind"] == QuestionKind.MULTIPLE,
+        "matching": question["kind"] == QuestionKind.MATCHING,
+        "prompt": question["prompt"],
+        "image": image,
+        "image_alt": question["image_alt"],
+        "points": question["points"],
+        "score": score,
+        "choices": [
+            {"key": choice["key"], "text": choice["text"], "chosen": choice["key"] in chosen}
+            for choice in question["choices"]
+        ],
+        "left_items": [
+            {"key": pair["left_key"], "text": pair["left"], "chosen": matched.get(pair["left_key"], "")}
+            for pair in question["pairs"]
+        ],
+        "right_options": [{"key": key, "text": rights[key]} for key in question.get("right_order", [])],
+    }
+    if reveal:
+        for shown_choice, choice in zip(shown["choices"], question["choices"], strict=True):
+            shown_choice.update(correct=choice["correct"], feedback=choice["feedback"])
+        for item, pair in zip(shown["left_items"], question["pairs"], strict=True):
+            item.update(correct=pair["right"], chosen_text=rights.get(item["chosen"], ""))
+        shown["explanation"] = question["explanation"]
+    else:
+        for item in shown["left_items"]:
+            item["chosen_text"] = rights.get(item["chosen"], "")
+    return shown

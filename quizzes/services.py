@@ -1,0 +1,137 @@
+"""Starting, saving and submitting quiz attempts, each in one transaction.
+
+Time is the server's. An attempt with a time limit takes answers until its deadline plus a short
+grace (for the network); after that it is graded as of the deadline, with the answers saved by then.
+"""
+
+import random
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses.models import Enrollment
+
+from . import selectors
+from .grading import grade, validate_answers
+from .models import QuizAttempt, QuizPage
+from .presentation import graded_questions, present_questions
+
+SUBMISSION_GRACE = timedelta(seconds=30)
+
+
+class AttemptError(Exception):
+    """Why an attempt cannot be started, saved or submitted, in words for the practitioner."""
+
+
+def attempt_start(
+    *, quiz: QuizPage, user, now: datetime | None = None, rng: random.Random | None = None
+) -> QuizAttempt:
+    """The practitioner's open attempt at the quiz, or a new one if the quiz's rules allow it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Locking the enrolment serialises one practitioner's starts (two tabs, a double click).
+        enrollment = (
+            Enrollment.objects.select_for_update()
+            .filter(user=user, course__path=quiz.path[: -QuizPage.steplen])
+            .first()
+        )
+        if enrollment is None:
+            raise AttemptError("Enrol in the course to take its quizzes.")
+        attempts = list(QuizAttempt.objects.filter(quiz=quiz, enrollment=enrollment).order_by("number"))
+        open_attempt = next((attempt for attempt in attempts if attempt.is_open), None)
+        if open_attempt is not None:
+            if not _past_deadline(open_attempt, now):
+                return open_attempt
+            _close_at_deadline(open_attempt)
+        standing = selectors.QuizStanding(quiz=quiz, attempts=attempts, now=now)
+        if standing.refusal:
+            raise AttemptError(standing.refusal)
+        seen = {question["key"] for attempt in attempts for question in attempt.questions}
+        try:
+            with transaction.atomic():
+                return QuizAttempt.objects.create(
+                    quiz=quiz,
+                    enrollment=enrollment,
+                    number=len(attempts) + 1,
+                    questions=present_questions(
+                        quiz.questions,
+                        rng=rng or random.SystemRandom(),
+                        seen_keys=seen,
+                        shuffle_questions=quiz.shuffle_questions,
+                        shuffle_choices=quiz.shuffle_choices,
+                    ),
+                    pass_mark_percent=quiz.pass_mark_percent,
+                    started_at=now,
+                    deadline=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
+                )
+        except IntegrityError:
+            # Another request started the attempt between our read and our write.
+            return QuizAttempt.objects.get(quiz=quiz, enrollment=enrollment, submitted_at__isnull=True)
+
+
+def attempt_save(*, attempt: QuizAttempt, answers: dict, now: datetime | None = None) -> QuizAttempt:
+    """Stores the answers given so far; answers to questions or choices not presented save nothing."""
+    now = now or timezone.now()
+    validate_answers(graded_questions(attempt.questions), answers)
+    if attempt.is_open and _past_deadline(attempt, now):
+        attempt_close_if_expired(attempt=attempt, now=now)
+        raise AttemptError("Time is up: the attempt was graded with the answers saved before the time limit.")
+    saved = QuizAttempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
+        answers=answers, answers_saved_at=now
+    )
+    if not saved:
+        raise AttemptError("This attempt has already been submitted.")
+    attempt.answers, attempt.answers_saved_at = answers, now
+    return attempt
+
+
+def attempt_submit(*, attempt: QuizAttempt, answers: dict, now: datetime | None = None) -> QuizAttempt:
+    """Grades the attempt once, however often it is submitted; a late submission counts as of the deadline."""
+    now = now or timezone.now()
+    validate_answers(graded_questions(attempt.questions), answers)
+    with transaction.atomic():
+        if _past_deadline(attempt, now):
+            _close_at_deadline(attempt)
+        else:
+            _close(attempt, answers=answers, submitted_at=now, timed_out=False)
+    attempt.refresh_from_db()
+    return attempt
+
+
+def attempt_close_if_expired(*, attempt: QuizAttempt, now: datetime | None = None) -> QuizAttempt:
+    """Grades an open attempt whose time ran out, as of its deadline (for an attempt left unsubmitted)."""
+    if attempt.is_open and _past_deadline(attempt, now or timezone.now()):
+        with transaction.atomic():
+            _close_at_deadline(attempt)
+        attempt.refresh_from_db()
+    return attempt
+
+
+def _past_deadline(attempt: QuizAttempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + SUBMISSION_GRACE
+
+
+def _close_at_deadline(attempt: QuizAttempt) -> None:
+    stored = QuizAttempt.objects.values_list("answers", flat=True).get(pk=attempt.pk)
+    _close(attempt, answers=stored, submitted_at=attempt.deadline, timed_out=True)
+
+
+def _close(attempt: QuizAttempt, *, answers: dict, submitted_at: datetime, timed_out: bool) -> None:
+    result = grade(graded_questions(attempt.questions), answers, pass_mark_percent=attempt.pass_mark_percent)
+    # Only the request whose update finds the attempt still open grades it: a second submission,
+    # from another tab or a replay, changes nothing.
+    graded = QuizAttempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
+        answers=answers,
+        submitted_at=submitted_at,
+        timed_out=timed_out,
+        score=result.score,
+        max_score=result.max_score,
+        percent=result.percent,
+        passed=result.passed,
+        question_scores={key: str(score) for key, score in result.question_scores.items()},
+    )
+    if graded and result.passed and attempt.quiz.is_final:
+        Enrollment.objects.filter(pk=attempt.enrollment_id, final_test_passed_at__isnull=True).update(
+            final_test_passed_at=submitted_at
+        )

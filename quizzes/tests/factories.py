@@ -1,0 +1,84 @@
+from decimal import Decimal
+
+import factory
+import wagtail_factories
+from wagtail.rich_text import RichText
+
+from quizzes.models import QuizKind, QuizPage
+
+
+def _question(prompt: str, *, points=1, explanation: str = "", image=None, image_alt: str = "") -> dict:
+    return {
+        "prompt": RichText(f"<p>{prompt}</p>"),
+        "image": image,
+        "image_alt": image_alt,
+        "points": Decimal(points),
+        "explanation": RichText(f"<p>{explanation}</p>" if explanation else ""),
+    }
+
+
+def single_choice(
+    prompt="Which muscle lies in the supraspinous fossa?",
+    right="Supraspinatus",
+    wrong=("Teres minor", "Subscapularis", "Latissimus dorsi"),
+    **kwargs,
+):
+    choices = [{"text": right, "correct": True, "feedback": f"Yes: {right} is right."}]
+    choices += [{"text": text, "correct": False, "feedback": f"No: not {text}."} for text in wrong]
+    return ("single_choice", {**_question(prompt, explanation=f"Because of {right}.", **kwargs), "choices": choices})
+
+
+def multiple_select(
+    prompt="Which muscles form the rotator cuff?",
+    right=("Supraspinatus", "Infraspinatus"),
+    wrong=("Deltoid", "Pectoralis major"),
+    partial_credit=False,
+    **kwargs,
+):
+    choices = [{"text": text, "correct": True, "feedback": ""} for text in right]
+    choices += [{"text": text, "correct": False, "feedback": ""} for text in wrong]
+    value = {**_question(prompt, explanation="The SITS muscles.", **kwargs), "choices": choices}
+    return ("multiple_select", {**value, "partial_credit": partial_credit})
+
+
+def true_false(prompt="Deep pressure over an acute bursitis is appropriate.", answer=False, **kwargs):
+    value = _question(prompt, explanation="Acute bursitis is a local contraindication.", **kwargs)
+    return ("true_false", {**value, "answer": answer, "feedback_if_true": "No.", "feedback_if_false": "Right."})
+
+
+def matching(
+    prompt="Match each muscle to its action.",
+    pairs=(("Supraspinatus", "Abduction"), ("Infraspinatus", "Lateral rotation"), ("Subscapularis", "Medial rotation")),
+    partial_credit=False,
+    **kwargs,
+):
+    value = _question(prompt, explanation="The cuff's actions.", **kwargs)
+    pair_values = [{"left": left, "right": right} for left, right in pairs]
+    return ("matching", {**value, "pairs": pair_values, "partial_credit": partial_credit})
+
+
+def pool(title="Rotator cuff", draw=1, questions=()):
+    return ("pool", {"title": title, "draw": draw, "questions": list(questions)})
+
+
+def mixed_questions(count: int = 4) -> list:
+    """`count` questions cycling through single choice, multiple select, true/false and matching."""
+    makers = [single_choice, multiple_select, true_false, matching]
+    return [makers[i % len(makers)](prompt=f"Question {i + 1}?") for i in range(count)]
+
+
+class QuizPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = QuizPage
+
+    title = "Final assessment"
+    slug = factory.Sequence(lambda n: f"assessment-{n}")
+    kind = QuizKind.FINAL
+    shuffle_questions = False
+    shuffle_choices = False
+    questions = factory.LazyFunction(mixed_questions)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # From the database, so that every block (pools' questions too) carries the id it was saved with.
+        return QuizPage.objects.get(pk=super()._create(model_class, *args, **kwargs).pk)

@@ -1,0 +1,198 @@
+"""A practitioner takes a quiz over HTTP: rules first, then start, answer, save, submit, result."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from quizzes.models import QuizAttempt
+from quizzes.tests.factories import QuizPageFactory, mixed_questions
+
+pytestmark = pytest.mark.django_db
+
+
+def start(client, quiz):
+    response = client.post(reverse("quizzes:start", args=[quiz.pk]))
+    assert response.status_code == 302, response.content[:300]
+    return QuizAttempt.objects.get(pk=int(re.search(r"/attempts/(\d+)/", response["Location"]).group(1)))
+
+
+def right_answers(attempt) -> dict:
+    """The form fields that answer every question of the attempt correctly."""
+    data = {}
+    for question in attempt.questions:
+        name = f"q.{question['key']}"
+        if question["kind"] == "matching":
+            for pair in question["pairs"]:
+                data[f"{name}.{pair['left_key']}"] = pair["right_key"]
+        else:
+            data[name] = [choice["key"] for choice in question["choices"] if choice["correct"]]
+    return data
+
+
+def wrong_answers(attempt) -> dict:
+    data = {}
+    for question in attempt.questions:
+        name = f"q.{question['key']}"
+        if question["kind"] == "matching":
+            pairs = question["pairs"]
+            for pair, other in zip(pairs, pairs[1:] + pairs[:1], strict=True):
+                data[f"{name}.{pair['left_key']}"] = other["right_key"]
+        else:
+            data[name] = [next(choice["key"] for choice in question["choices"] if not choice["correct"])]
+    return data
+
+
+def test_the_quiz_page_states_the_grading_rules_and_pass_mark_before_the_start(practitioner_client, quiz):
+    quiz.time_limit_minutes, quiz.max_attempts = 30, 3
+    quiz.save_revision().publish()
+
+    page = practitioner_client.get(quiz.url).content.decode()
+
+    assert "You pass with <strong>70%</strong>" in page
+    assert "4 questions" in page
+    assert "You have 30 minutes from the start" in page
+    assert "You may make 3 attempts" in page
+    assert reverse("quizzes:start", args=[quiz.pk]) in page
+
+
+def test_all_right_answers_pass_and_record_the_final_test_on_the_enrolment(practitioner_client, quiz, enrollment):
+    attempt = start(practitioner_client, quiz)
+
+    response = practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answers(attempt))
+
+    assert response.status_code == 302
+    result = practitioner_client.get(response["Location"]).content.decode()
+    assert "Attempt 1: passed" in result
+    assert "4 of 4 points (100.00%)" in result
+    enrollment.refresh_from_db()
+    assert enrollment.final_test_passed_at is not None
+    course_page = practitioner_client.get(quiz.get_parent().url).content.decode()
+    assert "Pass the final assessment." not in course_page
+
+
+def test_wrong_answers_fail_and_the_course_still_asks_for_the_final_test(practitioner_client, quiz, enrollment):
+    attempt = start(practitioner_client, quiz)
+
+    practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), wrong_answers(attempt))
+
+    attempt.refresh_from_db()
+    assert (attempt.passed, attempt.percent) == (False, 0)
+    enrollment.refresh_from_db()
+    assert enrollment.final_test_passed_at is None
+    assert "Pass the final assessment." in practitioner_client.get(quiz.get_parent().url).content.decode()
+
+
+def test_answers_saved_as_you_go_come_back_on_the_attempt_page(practitioner_client, quiz):
+    attempt = start(practitioner_client, quiz)
+    question = attempt.questions[0]
+    chosen = question["choices"][2]["key"]
+
+    response = practitioner_client.post(
+        reverse("quizzes:save", args=[attempt.pk]), {f"q.{question['key']}": chosen}, HTTP_ACCEPT="application/json"
+    )
+
+    assert response.status_code == 200 and "saved_at" in response.json()
+    page = practitioner_client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert f'value="{chosen}" checked' in page
+
+
+def test_starting_again_continues_the_open_attempt(practitioner_client, quiz):
+    first = start(practitioner_client, quiz)
+
+    assert start(practitioner_client, quiz).pk == first.pk
+    assert QuizAttempt.objects.count() == 1
+
+
+class _PageText(HTMLParser):
+    """Everything a browser receives: text, attribute values and script bodies."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.extend(value or "" for _, value in attrs)
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def test_the_attempt_page_and_its_script_hold_no_right_answer_or_feedback(practitioner_client, quiz, settings):
+    attempt = start(practitioner_client, quiz)
+    html = practitioner_client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    parser = _PageText()
+    parser.feed(html)
+    received = "\n".join(parser.parts)
+    script = (settings.BASE_DIR / "static/js/quiz-attempt.js").read_text()
+
+    secrets = [question["explanation"] for question in attempt.questions]
+    secrets += [choice["feedback"] for question in attempt.questions for choice in question["choices"]]
+    secrets = [secret for secret in secrets if secret]
+    assert secrets
+    for secret in secrets:
+        assert secret not in html and secret not in received
+    assert "correct" not in html.lower()
+    assert "correct" not in script.lower()
+    # Matching: the right-hand keys offered are not the left-hand keys, so the pairing cannot be read off.
+    matching = next(question for question in attempt.questions if question["kind"] == "matching")
+    for pair in matching["pairs"]:
+        assert pair["left_key"] != pair["right_key"]
+
+
+def test_answers_naming_choices_not_presented_are_refused_and_save_nothing(practitioner_client, quiz):
+    attempt = start(practitioner_client, quiz)
+    question = attempt.questions[0]
+
+    response = practitioner_client.post(
+        reverse("quizzes:submit", args=[attempt.pk]), {f"q.{question['key']}": "not-a-choice"}
+    )
+
+    assert response.status_code == 400
+    assert "was not among those presented" in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.is_open and attempt.answers == {}
+
+
+def test_answers_to_questions_not_in_the_attempt_are_refused_as_json(practitioner_client, quiz):
+    attempt = start(practitioner_client, quiz)
+
+    response = practitioner_client.post(
+        reverse("quizzes:save", args=[attempt.pk]), {"q.some-other-question": "x"}, HTTP_ACCEPT="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "The form named a question that is not part of this attempt."}
+    attempt.refresh_from_db()
+    assert attempt.answers_saved_at is None
+
+
+def test_someone_elses_attempt_is_not_found(client, quiz, practitioner_client):
+    attempt = start(practitioner_client, quiz)
+    from courses.tests.factories import EnrollmentFactory
+
+    other = EnrollmentFactory(course=quiz.get_parent().specific)
+    client.force_login(other.user)
+
+    assert client.get(reverse("quizzes:attempt", args=[attempt.pk])).status_code == 404
+    assert client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answers(attempt)).status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.is_open
+
+
+def test_a_practitioner_not_enrolled_is_told_to_enrol_and_cannot_start(client, quiz):
+    from accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(verified_email=True))
+
+    assert "Enrol in" in client.get(quiz.url).content.decode()
+    response = client.post(reverse("quizzes:start", args=[quiz.pk]), follow=True)
+    assert "Enrol in the course to take its quizzes." in response.content.decode()
+    assert not QuizAttempt.objects.exists()
+
+
+def test_an_unpublished_quiz_cannot_be_started(practitioner_client, course):
+    draft = QuizPageFactory(parent=course, live=False, questions=mixed_questions(2))
+
+    assert practitioner_client.post(reverse("quizzes:start", args=[draft.pk])).status_code == 404

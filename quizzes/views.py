@@ -1,0 +1,86 @@
+"""Thin views for taking a quiz: start an attempt, save answers as you go, submit, read the result."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .forms import answers_from_post
+from .grading import InvalidAnswer
+from .models import QuizPage
+
+
+@require_POST
+@login_required
+def start(request, quiz_id):
+    quiz = get_object_or_404(QuizPage.objects.live().public(), pk=quiz_id)
+    try:
+        attempt = services.attempt_start(quiz=quiz, user=request.user)
+    except services.AttemptError as error:
+        messages.error(request, str(error))
+        return redirect(quiz.url)
+    return redirect("quizzes:attempt", attempt.pk)
+
+
+@require_GET
+@login_required
+@never_cache
+def attempt(request, attempt_id):
+    attempt = services.attempt_close_if_expired(attempt=_own_attempt(request, attempt_id))
+    return _render_attempt(request, attempt)
+
+
+@require_POST
+@login_required
+@never_cache
+def save(request, attempt_id):
+    attempt = _own_attempt(request, attempt_id)
+    wants_json = request.accepts("application/json") and not request.accepts("text/html")
+    try:
+        services.attempt_save(attempt=attempt, answers=answers_from_post(request.POST, attempt.questions))
+    except InvalidAnswer as error:
+        if wants_json:
+            return JsonResponse({"error": str(error)}, status=400)
+        return _render_attempt(request, attempt, error=str(error), status=400)
+    except services.AttemptError as error:
+        if wants_json:
+            return JsonResponse({"error": str(error)}, status=409)
+        messages.error(request, str(error))
+        return redirect("quizzes:attempt", attempt.pk)
+    if wants_json:
+        return JsonResponse({"saved_at": attempt.answers_saved_at.isoformat()})
+    messages.success(request, "Your answers are saved.")
+    return redirect("quizzes:attempt", attempt.pk)
+
+
+@require_POST
+@login_required
+@never_cache
+def submit(request, attempt_id):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_open:
+        try:
+            answers = answers_from_post(request.POST, attempt.questions)
+            attempt = services.attempt_submit(attempt=attempt, answers=answers)
+        except InvalidAnswer as error:
+            return _render_attempt(request, attempt, error=str(error), status=400)
+    return redirect("quizzes:attempt", attempt.pk)
+
+
+def _own_attempt(request, attempt_id):
+    attempt = selectors.attempt_for(user=request.user, pk=attempt_id)
+    if attempt is None:
+        raise Http404("No such attempt.")
+    return attempt
+
+
+def _render_attempt(request, attempt, *, error=None, status=200):
+    context = selectors.attempt_detail(attempt=attempt)
+    context.update(error=error, save_url=reverse("quizzes:save", args=[attempt.pk]))
+    template = "quizzes/attempt.html" if attempt.is_open else "quizzes/result.html"
+    return TemplateResponse(request, template, context, status=status)

@@ -1,0 +1,65 @@
+// Quiz attempt: save the answers whenever one changes, so that a dropped connection or a closed
+// tab loses nothing, and count down to the deadline. The server keeps its own clock and grades a
+// late submission as of the deadline; the countdown is only a courtesy.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form[data-save-url]");
+  if (!form) {
+    return;
+  }
+  var status = form.querySelector("[data-save-status]");
+  var pending = null;
+
+  function say(text) {
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  function save() {
+    pending = null;
+    say("Saving…");
+    fetch(form.getAttribute("data-save-url"), {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: true,
+      headers: { "Accept": "application/json" },
+      body: new FormData(form)
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (response.ok) {
+          say("Answers saved at " + new Date(data.saved_at).toLocaleTimeString() + ".");
+        } else {
+          say(data.error || "Your answers could not be saved.");
+        }
+      });
+    }).catch(function () {
+      say("Offline: your answers will be saved when the connection returns.");
+      pending = window.setTimeout(save, 5000);
+    });
+  }
+
+  form.addEventListener("change", function () {
+    if (pending) {
+      window.clearTimeout(pending);
+    }
+    pending = window.setTimeout(save, 400);
+  });
+
+  var deadlineHolder = document.querySelector("[data-deadline]");
+  var countdown = document.querySelector("[data-countdown]");
+  if (deadlineHolder && countdown) {
+    var deadline = new Date(deadlineHolder.getAttribute("data-deadline")).getTime();
+    var tick = function () {
+      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      var minutes = Math.floor(left / 60);
+      var seconds = left % 60;
+      countdown.textContent = left ? minutes + " min " + (seconds < 10 ? "0" : "") + seconds + " s left" : "Time is up.";
+      if (left) {
+        window.setTimeout(tick, 1000);
+      }
+    };
+    tick();
+  }
+}());
