@@ -97,6 +97,7 @@ def quiz_overview(*, quiz: QuizPage, user) -> dict:
     )
     standing = QuizStanding(quiz=quiz, attempts=attempts, now=timezone.now())
     return {
+        "course": quiz.get_parent(),
         "enrollment": enrollment,
         "standing": standing,
         "attempts": standing.submitted,

@@ -196,3 +196,36 @@ def test_an_unpublished_quiz_cannot_be_started(practitioner_client, course):
     draft = QuizPageFactory(parent=course, live=False, questions=mixed_questions(2))
 
     assert practitioner_client.post(reverse("quizzes:start", args=[draft.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_starting_saving_and_submitting_take_the_same_queries_however_many_questions(
+    client, course, enrollment, size, django_assert_max_num_queries
+):
+    """Pinned per step; the same figures hold for 5 and for 50 questions."""
+    quiz = QuizPageFactory(parent=course, questions=mixed_questions(size))
+    client.force_login(enrollment.user)
+    client.get(quiz.url)  # the first request of a site creates its settings row
+
+    with django_assert_max_num_queries(QUIZ_PAGE_QUERIES):
+        client.get(quiz.url)
+    with django_assert_max_num_queries(START_QUERIES):
+        attempt = start(client, quiz)
+    with django_assert_max_num_queries(ATTEMPT_PAGE_QUERIES):
+        client.get(reverse("quizzes:attempt", args=[attempt.pk]))
+    with django_assert_max_num_queries(SAVE_QUERIES):
+        client.post(reverse("quizzes:save", args=[attempt.pk]), right_answers(attempt), HTTP_ACCEPT="application/json")
+    with django_assert_max_num_queries(SUBMIT_QUERIES):
+        client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answers(attempt))
+    with django_assert_max_num_queries(RESULT_PAGE_QUERIES):
+        client.get(reverse("quizzes:attempt", args=[attempt.pk]))
+    attempt.refresh_from_db()
+    assert attempt.passed and attempt.max_score == size
+
+
+QUIZ_PAGE_QUERIES = 18
+START_QUERIES = 12
+ATTEMPT_PAGE_QUERIES = 8
+SAVE_QUERIES = 4
+SUBMIT_QUERIES = 8
+RESULT_PAGE_QUERIES = 9
