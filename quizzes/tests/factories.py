@@ -43,7 +43,9 @@ def multiple_select(
 
 def true_false(prompt="Deep pressure over an acute bursitis is appropriate.", answer=False, **kwargs):
     value = _question(prompt, explanation="Acute bursitis is a local contraindication.", **kwargs)
-    return ("true_false", {**value, "answer": answer, "feedback_if_true": "No.", "feedback_if_false": "Right."})
+    right, wrong = "Right.", "No."
+    feedback = {"feedback_if_true": right if answer else wrong, "feedback_if_false": wrong if answer else right}
+    return ("true_false", {**value, "answer": answer, **feedback})
 
 
 def matching(

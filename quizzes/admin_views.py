@@ -1,0 +1,86 @@
+"""Wagtail admin views for a quiz: GIFT import and export, and the item analysis with its CSV."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.text import slugify
+
+from . import gift
+from .analysis import SubmittedAttempt, analyse
+from .forms import GiftImportForm
+from .models import QuizAttempt, QuizPage
+
+
+def _editable_quiz(request, quiz_id) -> QuizPage:
+    quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    if not quiz.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return quiz
+
+
+def gift_import(request, quiz_id):
+    """Adds the questions of a GIFT text to a new draft of the quiz; any bad line imports nothing."""
+    quiz = _editable_quiz(request, quiz_id)
+    form = GiftImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            questions = gift.parse(form.cleaned_data["gift"])
+        except gift.GiftError as error:
+            errors = error.errors
+        else:
+            draft = quiz.get_latest_revision_as_object()
+            for question in questions:
+                draft.questions.append(question)
+            draft.save_revision(user=request.user, log_action=True)
+            messages.success(
+                request,
+                f"Imported {len(questions)} questions into a new draft of “{quiz.title}”: review and publish it.",
+            )
+            return redirect("wagtailadmin_pages:edit", quiz.pk)
+    context = {"quiz": quiz, "form": form, "gift_errors": errors}
+    return TemplateResponse(request, "quizzes/admin/gift_import.html", context, status=400 if errors else 200)
+
+
+def gift_export(request, quiz_id):
+    quiz = _editable_quiz(request, quiz_id)
+    draft = quiz.get_latest_revision_as_object()
+    response = HttpResponse(gift.export(draft.questions, title=draft.title), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(draft.title) or "quiz"}.gift"'
+    return response
+
+
+def analysis(request, quiz_id):
+    quiz = _editable_quiz(request, quiz_id)
+    result = analyse(_submitted_attempts(quiz))
+    if request.GET.get("export") == "csv":
+        return _analysis_csv(quiz, result)
+    return TemplateResponse(request, "quizzes/admin/analysis.html", {"quiz": quiz, "analysis": result})
+
+
+def _submitted_attempts(quiz) -> list[SubmittedAttempt]:
+    rows = QuizAttempt.objects.filter(quiz=quiz, submitted_at__isnull=False).values_list(
+        "percent", "passed", "questions", "question_scores"
+    )
+    return [SubmittedAttempt(*row) for row in rows]
+
+
+def _analysis_csv(quiz, result) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(quiz.title)}-analysis.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Question", "Presented", "Difficulty (share fully right)", "Discrimination", "Flags"])
+    for item in result.questions:
+        difficulty = "" if item.difficulty is None else f"{item.difficulty:.2f}"
+        discrimination = "" if item.discrimination is None else f"{item.discrimination:.2f}"
+        writer.writerow([_csv_safe(item.prompt), item.presented, difficulty, discrimination, "; ".join(item.flags)])
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas; a leading quote keeps them text."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
