@@ -30,18 +30,18 @@ class QuizPageForm(WagtailAdminPageForm):
             )
         questions = cleaned_data.get("questions")
         if is_final and questions is not None:
-            errors = _too_few_options(questions)
+            errors = options_short_for_board(questions)
             if errors:
                 self.add_error("questions", StreamBlockValidationError(block_errors=errors))
         return cleaned_data
 
 
-def _too_few_options(stream) -> dict:
+def options_short_for_board(stream) -> dict:
     """Block errors for choice questions with fewer options than a board assessment needs, pools included."""
     errors = {}
     for index, block in enumerate(stream):
         if block.block_type == "pool":
-            inner = _too_few_options(block.value["questions"])
+            inner = options_short_for_board(block.value["questions"])
             if inner:
                 errors[index] = StructBlockValidationError(
                     block_errors={"questions": StreamBlockValidationError(block_errors=inner)}

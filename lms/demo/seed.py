@@ -32,11 +32,14 @@ from courses.services import (
 )
 from credits.models import Board, CreditCategory
 from lms.models import HomePage, ProviderSettings
+from quizzes import gift
+from quizzes.models import AnswerReveal, QuizKind, QuizPage
 
 from . import reference
 from .images import cover_png
 
 COURSES_DIR = Path(__file__).parent / "courses"
+QUIZZES_DIR = Path(__file__).parent / "quizzes"
 
 
 @dataclass
@@ -76,6 +79,7 @@ def seed_demo() -> SeedReport:
         for position, lesson_data in enumerate(data["lessons"]):
             # The first lesson of each course is open to all, to show what the course is like.
             _lesson(course, lesson_data, report, is_free_preview=position == 0)
+        _final_assessment(course, report)
     report.users = [_user(spec, report, boards=boards) for spec in reference.USERS]
     _demo_study(catalogue, instructors, report)
     return report
@@ -278,6 +282,26 @@ def _demo_study(catalogue, instructors, report):
     question = lesson_question_ask(user=practitioner, lesson=first_lesson, text=spec["question"])
     lesson_question_answer(user=instructor.user, question=question, text=spec["answer"])
     report.created.append(f"enrolment of {practitioner.email} in {course.slug}")
+
+
+def _final_assessment(course, report):
+    """The course's final test, from its GIFT bank in lms/demo/quizzes/, through the same importer instructors use."""
+    bank = QUIZZES_DIR / f"{course.slug}.gift"
+    if not bank.exists() or QuizPage.objects.child_of(course).filter(slug="final-assessment").exists():
+        return
+    quiz = QuizPage(
+        title="Final assessment",
+        slug="final-assessment",
+        kind=QuizKind.FINAL,
+        intro="<p>Answer every question from the course's lessons. You may retake the test after an hour.</p>",
+        max_attempts=3,
+        wait_minutes=60,
+        time_limit_minutes=30,
+        reveal=AnswerReveal.AFTER_PASSING,
+        questions=gift.parse(bank.read_text("utf-8")),
+    )
+    _publish_child(course, quiz)
+    report.created.append(f"final assessment {course.slug} ({len(quiz.questions)} questions)")
 
 
 def _publish_child(parent, page):

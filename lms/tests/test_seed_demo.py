@@ -19,6 +19,8 @@ from credits.models import Board
 from lms.demo import reference
 from lms.demo.seed import load_course_files
 from lms.models import HomePage
+from quizzes.forms import options_short_for_board
+from quizzes.models import BOARD_PASS_MARK, QuizPage
 
 ALLOWED_CONTENT_TAGS = {"p", "b", "i", "ul", "ol", "li"}
 
@@ -85,6 +87,25 @@ class DemoSiteTests(TestCase):
 
         assert course.title in dashboard and "1 of 5 lessons complete" in dashboard
         assert "Minh N. asked" in lesson and "Priya R. Instructor answered" in lesson
+
+    def test_every_demo_course_ends_in_a_final_assessment_boards_would_accept(self):
+        for course in CoursePage.objects.live():
+            quiz = QuizPage.objects.child_of(course).live().get()
+            types = {block.block_type for block in quiz.questions}
+            assert quiz.is_final and quiz.pass_mark_percent >= BOARD_PASS_MARK, course.title
+            assert quiz.question_count >= 10 and len(types) >= 3, course.title
+            assert all(block.value["explanation"] for block in quiz.questions), course.title
+            assert options_short_for_board(quiz.questions) == {}, course.title
+
+    def test_the_demo_practitioner_can_start_a_final_assessment(self):
+        self.client.login(email="practitioner@example.com", password="demo-practitioner-2026")
+        course = CoursePage.objects.get(slug=reference.DEMO_STUDY["course"])
+        quiz = QuizPage.objects.child_of(course).get()
+
+        response = self.client.post(reverse("quizzes:start", args=[quiz.pk]), follow=True)
+
+        assert response.status_code == 200
+        assert response.content.decode().count('class="question"') == quiz.question_count
 
     def test_demo_approval_numbers_are_marked_as_demo_data(self):
         numbers = CourseApproval.objects.values_list("number", flat=True)

@@ -59,6 +59,13 @@ def matching(
     return ("matching", {**value, "pairs": pair_values, "partial_credit": partial_credit})
 
 
+def image_question(image, prompt="Identify the muscle outlined on this posterior view of the shoulder."):
+    wrong = ("Teres major", "Rhomboid major", "Levator scapulae")
+    _, value = single_choice(prompt=prompt, right="Infraspinatus", wrong=wrong)
+    alt = "Posterior view of the scapula, one muscle outlined"
+    return ("image_question", {**value, "image": image, "image_alt": alt})
+
+
 def pool(title="Rotator cuff", draw=1, questions=()):
     return ("pool", {"title": title, "draw": draw, "questions": list(questions)})
 

@@ -4,10 +4,12 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
+from wagtail_factories import ImageFactory
 
 from quizzes.models import QuizAttempt
-from quizzes.tests.factories import QuizPageFactory, mixed_questions
+from quizzes.tests.factories import QuizPageFactory, image_question, mixed_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +98,22 @@ def test_answers_saved_as_you_go_come_back_on_the_attempt_page(practitioner_clie
     assert response.status_code == 200 and "saved_at" in response.json()
     page = practitioner_client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
     assert f'value="{chosen}" checked' in page
+
+
+def test_an_image_question_shows_its_image_with_alt_text_and_grades_like_single_choice(
+    practitioner_client, course, enrollment
+):
+    quiz = QuizPageFactory(parent=course, questions=[image_question(ImageFactory(title="Posterior shoulder"))])
+    attempt = start(practitioner_client, quiz)
+
+    page = BeautifulSoup(practitioner_client.get(reverse("quizzes:attempt", args=[attempt.pk])).content, "html.parser")
+    practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answers(attempt))
+
+    image = page.select_one(".question img")
+    assert image["alt"] == "Posterior view of the scapula, one muscle outlined"
+    assert image["src"].startswith("/media/images/")
+    attempt.refresh_from_db()
+    assert attempt.passed
 
 
 def test_starting_again_continues_the_open_attempt(practitioner_client, quiz):
