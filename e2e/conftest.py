@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from django.test import Client
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -61,3 +62,33 @@ def page(browser):
     page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     yield page
     context.close()
+
+
+@pytest.fixture
+def enrolled(live_server):
+    from wagtail.models import Page, Site
+
+    from courses.tests.factories import CourseIndexPageFactory, CoursePageFactory, EnrollmentFactory, LessonPageFactory
+    from lms.tests.factories import HomePageFactory
+
+    home = HomePageFactory(parent=Page.get_first_root_node(), slug="home-page")
+    Site.objects.update(root_page=home)
+    course = CoursePageFactory(parent=CourseIndexPageFactory(parent=home), title="Sports Massage")
+    lessons = [LessonPageFactory(parent=course, title=title) for title in ["Pre-event", "Post-event"]]
+    enrollment = EnrollmentFactory(course=course)
+    return enrollment, lessons
+
+
+@pytest.fixture
+def logged_in_page(browser, live_server):
+    """Opens a browser tab signed in as the given user."""
+
+    def open_as(user):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context()
+        session = client.cookies["sessionid"].value
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        return context.new_page()
+
+    return open_as

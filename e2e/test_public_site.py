@@ -4,6 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from courses.models import CoursePage, LessonPage
+from quizzes.models import QuizPage
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -16,6 +17,7 @@ def demo_urls():
         "catalogue": "/courses/",
         "course": course.url,
         "lesson": lesson.url,
+        "final assessment": QuizPage.objects.child_of(course).live().get().url,
         "sign in": "/accounts/login/",
         "not found": "/no-such-page/",
     }
