@@ -6,8 +6,10 @@ import threading
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django.test import Client
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -17,6 +19,30 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server's threads share the test's in-memory SQLite connection, so two requests at
+    once (a lesson's last heartbeat and the next page, say) would interleave their transactions on
+    it. Requests still arrive on their own threads; only the application runs one at a time."""
+
+    application_lock = threading.Lock()
+
+    def get_app(self):
+        application = super().get_app()
+
+        def one_at_a_time(environ, start_response):
+            with self.application_lock:
+                return application(environ, start_response)
+
+        return one_at_a_time
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serialised_live_server():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", OneRequestAtATimeServer)
+        yield
 
 
 @pytest.fixture

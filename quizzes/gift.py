@@ -169,8 +169,8 @@ def _answers(body: str, *, chunk: _Chunk, offset: int, is_html: bool) -> tuple[s
         return _true_false(parts, is_html)
     answers = _answer_list(body, chunk=chunk, offset=offset, is_html=is_html)
     if any("->" in answer.text for answer in answers):
-        return _matching(answers)
-    return _choices(answers, line=line)
+        return _matching(answers, is_html)
+    return _choices(answers, line=line, is_html=is_html)
 
 
 def _true_false(parts: list[str], is_html: bool) -> tuple[str, dict]:
@@ -219,7 +219,7 @@ def _answer_list(body: str, *, chunk: _Chunk, offset: int, is_html: bool) -> lis
     return answers
 
 
-def _matching(answers: list[_Answer]) -> tuple[str, dict]:
+def _matching(answers: list[_Answer], is_html: bool) -> tuple[str, dict]:
     pairs = []
     for answer in answers:
         if answer.marker != "=" or "->" not in answer.text:
@@ -227,11 +227,11 @@ def _matching(answers: list[_Answer]) -> tuple[str, dict]:
         left, right = answer.text.split("->", 1)
         if not _unescape(left) or not _unescape(right):
             raise _Fault(answer.line, "A matching pair needs text on both sides of ->.")
-        pairs.append({"left": _unescape(strip_tags(left)), "right": _unescape(strip_tags(right))})
+        pairs.append({"left": _plain(left, is_html), "right": _plain(right, is_html)})
     return "matching", {"pairs": pairs, "partial_credit": False}
 
 
-def _choices(answers: list[_Answer], *, line: int) -> tuple[str, dict]:
+def _choices(answers: list[_Answer], *, line: int, is_html: bool) -> tuple[str, dict]:
     weighted = any(answer.weight is not None for answer in answers)
     if not weighted and all(answer.marker == "=" for answer in answers):
         raise _Fault(line, "Short-answer questions (only = answers) are not supported.")
@@ -240,7 +240,7 @@ def _choices(answers: list[_Answer], *, line: int) -> tuple[str, dict]:
         return answer.weight > 0 if answer.weight is not None else answer.marker == "="
 
     choices = [
-        {"text": _unescape(strip_tags(answer.text)), "correct": is_right(answer), "feedback": answer.feedback}
+        {"text": _plain(answer.text, is_html), "correct": is_right(answer), "feedback": answer.feedback}
         for answer in answers
     ]
     right = [answer for answer in answers if is_right(answer)]
@@ -326,31 +326,36 @@ def _export_question(block, number: int) -> str:
             if value["answer"]
             else (value["feedback_if_false"], value["feedback_if_true"])
         )
-        feedback = f"#{_escape(wrong)}#{_escape(right)}" if wrong or right else ""
+        feedback = f"#{_escape_text(wrong)}#{_escape_text(right)}" if wrong or right else ""
         return f"{comment}{head} {{{'TRUE' if value['answer'] else 'FALSE'}{feedback}{explanation}\n}}"
     if block.block_type == "matching":
-        answers = [f"={_escape(pair['left'])} -> {_escape(pair['right'])}" for pair in value["pairs"]]
+        answers = [f"={_escape_text(pair['left'])} -> {_escape_text(pair['right'])}" for pair in value["pairs"]]
     elif block.block_type == "multiple_select":
         right_count = sum(1 for choice in value["choices"] if choice["correct"])
         share = _percent(Decimal(100) / right_count)
         answers = [
-            f"~%{share if choice['correct'] else '-' + share}%{_escape(choice['text'])}{_feedback(choice)}"
+            f"~%{share if choice['correct'] else '-' + share}%{_escape_text(choice['text'])}{_feedback(choice)}"
             for choice in value["choices"]
         ]
     else:
         answers = [
-            f"{'=' if choice['correct'] else '~'}{_escape(choice['text'])}{_feedback(choice)}"
+            f"{'=' if choice['correct'] else '~'}{_escape_text(choice['text'])}{_feedback(choice)}"
             for choice in value["choices"]
         ]
     return f"{comment}{head} {{\n" + "\n".join(answers) + f"{explanation}\n}}"
 
 
 def _feedback(choice) -> str:
-    return f" #{_escape(choice['feedback'])}" if choice["feedback"] else ""
+    return f" #{_escape_text(choice['feedback'])}" if choice["feedback"] else ""
 
 
 def _percent(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.00001')).normalize():f}"
+
+
+def _escape_text(text: str) -> str:
+    """Plain text inside an [html] question: HTML-escaped, then GIFT-escaped."""
+    return _escape(html.escape(text, quote=False))
 
 
 def _escape(text: str) -> str:

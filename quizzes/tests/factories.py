@@ -1,4 +1,5 @@
 from decimal import Decimal
+from html import escape
 
 import factory
 import wagtail_factories
@@ -25,7 +26,8 @@ def single_choice(
 ):
     choices = [{"text": right, "correct": True, "feedback": f"Yes: {right} is right."}]
     choices += [{"text": text, "correct": False, "feedback": f"No: not {text}."} for text in wrong]
-    return ("single_choice", {**_question(prompt, explanation=f"Because of {right}.", **kwargs), "choices": choices})
+    value = _question(prompt, explanation=f"Because of {escape(right)}.", **kwargs)
+    return ("single_choice", {**value, "choices": choices})
 
 
 def multiple_select(

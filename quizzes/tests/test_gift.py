@@ -116,7 +116,7 @@ def test_export_then_import_gives_back_the_same_questions(catalogue):
     quiz = QuizPageFactory(
         parent=CoursePageFactory(parent=catalogue),
         questions=[
-            single_choice(prompt="Which {muscle} = the #1 abductor: really?"),
+            single_choice(prompt="Which {muscle} = the #1 abductor: really?", right="<b> & -> \\n"),
             true_false(answer=True),
             multiple_select(partial_credit=True),
             pool(draw=1, questions=[matching(), single_choice(prompt="Pooled")]),
