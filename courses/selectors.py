@@ -179,7 +179,17 @@ def lesson_detail(*, lesson: LessonPage, user) -> dict:
         "lesson_number": None if position is None else position + 1,
         "previous_lesson": lessons[position - 1] if position else None,
         "next_lesson": lesson_after(lesson=lesson, lessons=lessons),
+        "quiz_after": quiz_after(lesson=lesson),
     }
+
+
+def quiz_after(*, lesson) -> Page | None:
+    """The live page right after the lesson in its course when it is not a lesson: a knowledge check
+    placed there, or the final assessment after the last lesson."""
+    if lesson.pk is None:
+        return None
+    following = lesson.get_next_siblings().live().first()
+    return following if following is not None and following.specific_class is not LessonPage else None
 
 
 def lesson_after(*, lesson, lessons):

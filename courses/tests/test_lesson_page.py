@@ -1,5 +1,7 @@
 """The lesson page: a long read that must work on a phone, with its place in the course."""
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -12,6 +14,8 @@ from wagtail_factories import DocumentFactory, ImageFactory
 from accounts.tests.factories import UserFactory
 from courses.blocks import TechniqueStepBlock
 from courses.models import LessonPost
+from quizzes.models import QuizPage
+from quizzes.tests.factories import QuizPageFactory
 
 from .factories import CoursePageFactory, EnrollmentFactory, LessonPageFactory, lesson_body
 
@@ -68,6 +72,18 @@ def test_the_first_and_last_lessons_link_only_onwards_and_back(reader, lessons):
     assert last.select_one("a[rel=next]") is None and last.select_one("a[rel=prev]")
 
 
+def test_a_quiz_placed_after_a_lesson_is_offered_at_its_end(reader, course, lessons):
+    check = QuizPageFactory(parent=course, title="Check: red flags", kind="knowledge_check")
+    check.move(lessons[0], pos="right")
+
+    after_first = BeautifulSoup(reader.get(lessons[0].url).content, "html.parser")
+    after_second = BeautifulSoup(reader.get(lessons[1].url).content, "html.parser")
+
+    link = after_first.find("a", string="Check your understanding: Check: red flags")
+    assert link["href"] == QuizPage.objects.get(pk=check.pk).url
+    assert after_second.find("a", string=re.compile("Check your understanding")) is None
+
+
 def test_the_lesson_page_query_count_does_not_grow_with_the_course(
     reader, course, lessons, django_assert_max_num_queries
 ):
@@ -86,7 +102,7 @@ def test_the_lesson_page_query_count_does_not_grow_with_the_course(
         reader.get(lessons[1].url)
 
 
-LESSON_PAGE_QUERIES = 24
+LESSON_PAGE_QUERIES = 25
 
 
 def media_lesson_body():
