@@ -28,6 +28,16 @@ class QuizPageForm(WagtailAdminPageForm):
                 f"The final assessment of a home-study course needs a pass mark of at least {BOARD_PASS_MARK}%: "
                 "boards accept nothing lower.",
             )
+        if is_final and self.parent_page is not None:
+            other_final = (
+                type(self.instance)
+                .objects.child_of(self.parent_page)
+                .filter(kind=QuizKind.FINAL)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if other_final is not None:
+                self.add_error("kind", f"This course already has a final assessment: “{other_final.title}”.")
         questions = cleaned_data.get("questions")
         if is_final and questions is not None:
             errors = options_short_for_board(questions)

@@ -4,12 +4,12 @@ An attempt stores its questions as shown (order, wording, choices); grading read
 and the answers, so editing a quiz later never changes a past grade. Points and scores are Decimals.
 """
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from enum import StrEnum
-
-HUNDREDTH = Decimal("0.01")
+from fractions import Fraction
 
 
 class QuestionKind(StrEnum):
@@ -50,13 +50,28 @@ class Grade:
 
 
 def grade(questions: Sequence[Question], answers: Mapping[str, object], *, pass_mark_percent: Decimal) -> Grade:
-    """Scores every presented question; an unanswered question scores 0."""
+    """Scores every presented question; an unanswered question scores 0.
+
+    Shares of points (a third of a question, say) are kept as exact fractions and rounded down to
+    hundredths only for display, so three thirds make a whole and 7 of 10 points is exactly 70%.
+    """
     validate_answers(questions, answers)
-    question_scores = {question.key: question_score(question, answers.get(question.key)) for question in questions}
-    score = sum(question_scores.values(), Decimal(0))
-    max_score = sum((question.points for question in questions), Decimal(0))
-    percent = (score * 100 / max_score).quantize(HUNDREDTH, ROUND_DOWN) if max_score else Decimal(0)
-    return Grade(score, max_score, percent, percent >= pass_mark_percent, question_scores)
+    exact = {question.key: question_score(question, answers.get(question.key)) for question in questions}
+    score = sum(exact.values(), Fraction(0))
+    max_score = sum((Fraction(question.points) for question in questions), Fraction(0))
+    percent = score * 100 / max_score if max_score else Fraction(0)
+    return Grade(
+        score=_hundredths(score),
+        max_score=_hundredths(max_score),
+        percent=_hundredths(percent),
+        passed=bool(max_score) and percent >= Fraction(pass_mark_percent),
+        question_scores={key: _hundredths(value) for key, value in exact.items()},
+    )
+
+
+def _hundredths(value: Fraction) -> Decimal:
+    """Rounded down to two places: a score is never shown higher than earned."""
+    return Decimal(math.floor(value * 100)) / 100
 
 
 def validate_answers(questions: Sequence[Question], answers: Mapping[str, object]) -> None:
@@ -86,32 +101,32 @@ def validate_answers(questions: Sequence[Question], answers: Mapping[str, object
             raise InvalidAnswer(f"A choice given for question {key!r} was not among those presented.")
 
 
-def question_score(question: Question, answer) -> Decimal:
+def question_score(question: Question, answer) -> Fraction:
     if answer is None:
-        return Decimal(0)
+        return Fraction(0)
     if question.kind == QuestionKind.MULTIPLE:
         return _multiple_select_score(question, frozenset(answer))
     if question.kind == QuestionKind.MATCHING:
         return _matching_score(question, answer)
     correct = {choice.key for choice in question.choices if choice.correct}
-    return question.points if answer in correct else Decimal(0)
+    return Fraction(question.points) if answer in correct else Fraction(0)
 
 
-def _multiple_select_score(question: Question, chosen: frozenset) -> Decimal:
+def _multiple_select_score(question: Question, chosen: frozenset) -> Fraction:
     correct = frozenset(choice.key for choice in question.choices if choice.correct)
     if not question.partial_credit:
-        return question.points if chosen == correct else Decimal(0)
+        return Fraction(question.points) if chosen == correct else Fraction(0)
     # Each right choice earns a share; each wrong one takes a share back, never below zero.
     shares = len(chosen & correct) - len(chosen - correct)
     return _share(question.points, max(shares, 0), len(correct))
 
 
-def _matching_score(question: Question, answer: Mapping[str, str]) -> Decimal:
+def _matching_score(question: Question, answer: Mapping[str, str]) -> Fraction:
     right = sum(1 for left, item in question.pairs.items() if answer.get(left) == item)
     if not question.partial_credit:
-        return question.points if right == len(question.pairs) else Decimal(0)
+        return Fraction(question.points) if right == len(question.pairs) else Fraction(0)
     return _share(question.points, right, len(question.pairs))
 
 
-def _share(points: Decimal, part: int, whole: int) -> Decimal:
-    return (points * part / whole).quantize(HUNDREDTH, ROUND_DOWN) if whole else Decimal(0)
+def _share(points: Decimal, part: int, whole: int) -> Fraction:
+    return Fraction(points) * part / whole if whole else Fraction(0)

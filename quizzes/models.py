@@ -44,7 +44,9 @@ class QuizPage(Page):
         default=AnswerReveal.AFTER_PASSING,
     )
     shuffle_questions = models.BooleanField(default=True)
-    shuffle_choices = models.BooleanField(default=True)
+    shuffle_choices = models.BooleanField(
+        default=True, help_text="Off: choices appear as written, so vary where the right one stands."
+    )
     questions = StreamField(QUIZ_BLOCKS, min_num=1)
 
     content_panels = Page.content_panels + [
@@ -62,8 +64,8 @@ class QuizPage(Page):
         ),
         FieldPanel("questions"),
     ]
-    # Questions are never indexed: search must not find the answers.
-    search_fields = []
+    # Only the title and the page's own fields are indexed: questions and answers never are.
+    search_fields = Page.search_fields
 
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
@@ -90,9 +92,15 @@ class QuizPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import quiz_overview
+        from .services import attempt_close_if_expired
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(quiz_overview(quiz=self, user=request.user))
+        overview = quiz_overview(quiz=self, user=request.user)
+        open_attempt = overview["standing"].open_attempt
+        if open_attempt is not None and not attempt_close_if_expired(attempt=open_attempt).is_open:
+            # An attempt left open past its time limit is graded now, so the page shows where things stand.
+            overview = quiz_overview(quiz=self, user=request.user)
+        context.update(overview)
         return context
 
     def serve_preview(self, request, mode_name):

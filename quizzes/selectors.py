@@ -28,6 +28,7 @@ class QuizStanding:
     quiz: QuizPage
     attempts: list
     now: datetime
+    final_passed: bool = False  # the enrolment records a passed final assessment
 
     @cached_property
     def submitted(self) -> list:
@@ -57,7 +58,7 @@ class QuizStanding:
     @property
     def refusal(self) -> str | None:
         """Why no new attempt may start now, or None."""
-        if self.quiz.is_final and self.passed:
+        if self.quiz.is_final and self.final_passed:
             return "You have passed this assessment."
         if self.attempts_left == 0:
             return f"You have used all {self.quiz.max_attempts} attempts at this quiz."
@@ -67,7 +68,7 @@ class QuizStanding:
 
     @property
     def no_attempts_remain(self) -> bool:
-        return self.attempts_left == 0 or (self.quiz.is_final and self.passed)
+        return self.attempts_left == 0 or (self.quiz.is_final and self.final_passed)
 
     @property
     def answers_revealed(self) -> bool:
@@ -95,7 +96,12 @@ def quiz_overview(*, quiz: QuizPage, user) -> dict:
     attempts = (
         list(QuizAttempt.objects.filter(quiz=quiz, enrollment=enrollment).order_by("number")) if enrollment else []
     )
-    standing = QuizStanding(quiz=quiz, attempts=attempts, now=timezone.now())
+    standing = QuizStanding(
+        quiz=quiz,
+        attempts=attempts,
+        now=timezone.now(),
+        final_passed=bool(enrollment and enrollment.final_test_passed_at),
+    )
     return {
         "course": quiz.get_parent(),
         "enrollment": enrollment,
@@ -124,7 +130,12 @@ def attempt_detail(*, attempt: QuizAttempt) -> dict:
     standing = None
     if not attempt.is_open:
         attempts = list(QuizAttempt.objects.filter(quiz=attempt.quiz, enrollment=attempt.enrollment).order_by("number"))
-        standing = QuizStanding(quiz=attempt.quiz, attempts=attempts, now=timezone.now())
+        standing = QuizStanding(
+            quiz=attempt.quiz,
+            attempts=attempts,
+            now=timezone.now(),
+            final_passed=attempt.enrollment.final_test_passed_at is not None,
+        )
     reveal = bool(standing and standing.answers_revealed)
     images = _images_for(attempt.questions)
     return {
@@ -139,7 +150,8 @@ def attempt_detail(*, attempt: QuizAttempt) -> dict:
                 answer=attempt.answers.get(question["key"]),
                 image=images.get(question["image_id"]),
                 reveal=reveal,
-                score=None if attempt.is_open else attempt.question_scores.get(question["key"]),
+                # A question's own score would tell which answers were right: shown only with the answers.
+                score=attempt.question_scores.get(question["key"]) if reveal else None,
             )
             for number, question in enumerate(attempt.questions, start=1)
         ],

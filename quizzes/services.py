@@ -18,6 +18,7 @@ from .models import QuizAttempt, QuizPage
 from .presentation import graded_questions, present_questions
 
 SUBMISSION_GRACE = timedelta(seconds=30)
+TIME_IS_UP = "Time is up: the attempt was graded with the answers saved before the time limit."
 
 
 class AttemptError(Exception):
@@ -44,7 +45,11 @@ def attempt_start(
             if not _past_deadline(open_attempt, now):
                 return open_attempt
             _close_at_deadline(open_attempt)
-        standing = selectors.QuizStanding(quiz=quiz, attempts=attempts, now=now)
+            open_attempt.refresh_from_db()
+            enrollment.refresh_from_db()
+        standing = selectors.QuizStanding(
+            quiz=quiz, attempts=attempts, now=now, final_passed=enrollment.final_test_passed_at is not None
+        )
         if standing.refusal:
             raise AttemptError(standing.refusal)
         seen = {question["key"] for attempt in attempts for question in attempt.questions}
@@ -71,12 +76,13 @@ def attempt_start(
 
 
 def attempt_save(*, attempt: QuizAttempt, answers: dict, now: datetime | None = None) -> QuizAttempt:
-    """Stores the answers given so far; answers to questions or choices not presented save nothing."""
+    """Stores the answers given so far, replacing those saved before; InvalidAnswer if any names a
+    question or choice the attempt did not present, and then nothing is saved."""
     now = now or timezone.now()
     validate_answers(graded_questions(attempt.questions), answers)
     if attempt.is_open and _past_deadline(attempt, now):
         attempt_close_if_expired(attempt=attempt, now=now)
-        raise AttemptError("Time is up: the attempt was graded with the answers saved before the time limit.")
+        raise AttemptError(TIME_IS_UP)
     saved = QuizAttempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
         answers=answers, answers_saved_at=now
     )

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -36,12 +37,19 @@ def attempt(request, attempt_id):
 
 
 @require_POST
-@login_required
 @never_cache
 def save(request, attempt_id):
-    attempt = _own_attempt(request, attempt_id)
     wants_json = request.accepts("application/json") and not request.accepts("text/html")
+    if not request.user.is_authenticated:
+        if wants_json:  # the page's autosave: a login page in reply would read as a network failure
+            return JsonResponse(
+                {"error": "You are no longer logged in: log in again to save your answers."}, status=401
+            )
+        return redirect_to_login(request.get_full_path())
+    attempt = _own_attempt(request, attempt_id)
     try:
+        if not services.attempt_close_if_expired(attempt=attempt).is_open:
+            raise services.AttemptError(services.TIME_IS_UP)
         services.attempt_save(attempt=attempt, answers=answers_from_post(request.POST, attempt.questions))
     except InvalidAnswer as error:
         if wants_json:
@@ -62,7 +70,8 @@ def save(request, attempt_id):
 @login_required
 @never_cache
 def submit(request, attempt_id):
-    attempt = _own_attempt(request, attempt_id)
+    # Past the time limit, the answers saved by then are graded, whatever this request carries.
+    attempt = services.attempt_close_if_expired(attempt=_own_attempt(request, attempt_id))
     if attempt.is_open:
         try:
             answers = answers_from_post(request.POST, attempt.questions)

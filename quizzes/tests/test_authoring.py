@@ -110,6 +110,16 @@ def test_the_option_rule_reaches_into_pools(client, course, instructor):
     assert list(pool_errors) == [1]
 
 
+def test_a_course_has_one_final_assessment(client, course, instructor):
+    from quizzes.tests.factories import QuizPageFactory
+
+    QuizPageFactory(parent=course, title="Final test")
+
+    response = post_quiz(client, course, [choice_question()])
+
+    assert response.context["form"].errors["kind"] == ["This course already has a final assessment: “Final test”."]
+
+
 def test_a_question_without_a_right_answer_is_refused_on_that_block(client, course, instructor):
     response = post_quiz(client, course, [choice_question(correct=0)])
 

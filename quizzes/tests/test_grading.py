@@ -149,3 +149,16 @@ def test_answering_everything_correctly_scores_the_maximum(attempt):
     result = grade(questions, all_correct(questions), pass_mark_percent=PASS_MARK)
 
     assert result.score == result.max_score and result.percent == Decimal(100) and result.passed
+
+
+def test_shares_add_up_exactly_before_the_pass_mark_is_applied():
+    """Six whole questions and three thirds of partly right ones make exactly 7 of 10 points: a pass at 70%."""
+    questions = [single(f"s{n}") for n in range(6)] + [matching(f"m{n}", points=1, partial=True) for n in range(3)]
+    questions.append(single("last"))
+    answers = {f"s{n}": "b" for n in range(6)}
+    answers.update({f"m{n}": {"Supraspinatus": "Abduction"} for n in range(3)})  # one pair of three right in each
+
+    result = grade(questions, answers, pass_mark_percent=PASS_MARK)
+
+    assert (result.score, result.percent, result.passed) == (Decimal(7), Decimal(70), True)
+    assert result.question_scores["m0"] == Decimal("0.33")  # shown rounded down; summed exactly

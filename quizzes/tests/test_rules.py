@@ -205,6 +205,7 @@ def test_right_answers_and_explanations_show_as_the_reveal_setting_allows(
     assert ("Right answer" in page) is shown
     picked_feedback = "Yes: Supraspinatus is right." if passes else "No: not Teres minor."
     assert (picked_feedback in page) is shown
+    assert ("scored" in page) is shown  # a question's own score would give its answer away
 
 
 def test_pools_draw_questions_not_seen_before_first(practitioner_client, course):
@@ -258,3 +259,67 @@ def test_starting_records_the_deadline_on_the_server_clock(practitioner_client, 
         attempt = start(practitioner_client, quiz)
     assert attempt.deadline == T0 + dt.timedelta(minutes=45)
     assert attempt.started_at == T0 and timezone.is_aware(attempt.deadline)
+
+
+def test_an_attempt_left_to_expire_still_counts_towards_the_maximum(practitioner_client, quiz):
+    publish(quiz, max_attempts=2, time_limit_minutes=10, reveal=AnswerReveal.AFTER_LAST_ATTEMPT)
+    with time_machine.travel(T0, tick=False) as clock:
+        first = start(practitioner_client, quiz)
+        practitioner_client.post(reverse("quizzes:submit", args=[first.pk]), wrong_answers(first))
+        second = start(practitioner_client, quiz)
+        clock.move_to(T0 + dt.timedelta(minutes=30))
+        refused = practitioner_client.post(reverse("quizzes:start", args=[quiz.pk]), follow=True).content.decode()
+
+    assert "You have used all 2 attempts at this quiz." in refused
+    assert QuizAttempt.objects.count() == 2
+    second.refresh_from_db()
+    assert second.timed_out and second.submitted_at == T0 + dt.timedelta(minutes=10)
+
+
+def test_the_quiz_page_grades_an_attempt_left_past_its_limit(practitioner_client, quiz):
+    publish(quiz, time_limit_minutes=10)
+    with time_machine.travel(T0, tick=False) as clock:
+        attempt = start(practitioner_client, quiz)
+        clock.move_to(T0 + dt.timedelta(hours=2))
+        page = practitioner_client.get(quiz.url).content.decode()
+
+    assert "Continue attempt" not in page
+    assert "(time limit)" in page
+    attempt.refresh_from_db()
+    assert not attempt.is_open
+
+
+def test_bad_answers_after_the_limit_do_not_keep_the_attempt_open(practitioner_client, quiz):
+    publish(quiz, time_limit_minutes=10)
+    with time_machine.travel(T0, tick=False) as clock:
+        attempt = start(practitioner_client, quiz)
+        clock.move_to(T0 + dt.timedelta(minutes=20))
+        response = practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), {"q.nonsense": "x"})
+
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.timed_out and not attempt.is_open
+
+
+def test_a_knowledge_check_passed_before_it_became_the_final_does_not_count_as_the_final(practitioner_client, quiz):
+    publish(quiz, kind="knowledge_check")
+    attempt = start(practitioner_client, quiz)
+    practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answers(attempt))
+
+    publish(quiz, kind="final")
+    page = practitioner_client.get(quiz.url).content.decode()
+
+    assert "You have passed this assessment." not in page
+    assert "Start attempt 2" in page
+
+
+def test_autosave_after_the_session_ends_answers_401_in_json(client, quiz, practitioner_client):
+    attempt = start(practitioner_client, quiz)
+    practitioner_client.logout()
+
+    response = practitioner_client.post(
+        reverse("quizzes:save", args=[attempt.pk]), right_answers(attempt), HTTP_ACCEPT="application/json"
+    )
+
+    assert response.status_code == 401
+    assert response.json() == {"error": "You are no longer logged in: log in again to save your answers."}
