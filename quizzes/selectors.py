@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.images import get_image_model
 
@@ -137,7 +138,6 @@ def attempt_detail(*, attempt: QuizAttempt) -> dict:
             final_passed=attempt.enrollment.final_test_passed_at is not None,
         )
     reveal = bool(standing and standing.answers_revealed)
-    images = _images_for(attempt.questions)
     return {
         "attempt": attempt,
         "quiz": attempt.quiz,
@@ -148,7 +148,10 @@ def attempt_detail(*, attempt: QuizAttempt) -> dict:
                 question,
                 number=number,
                 answer=attempt.answers.get(question["key"]),
-                image=images.get(question["image_id"]),
+                # Through our own view: a rendition's address carries the file's name, which may name the answer.
+                image_url=reverse("quizzes:question_image", args=[attempt.pk, question["key"]])
+                if question["image_id"]
+                else None,
                 reveal=reveal,
                 # A question's own score would tell which answers were right: shown only with the answers.
                 score=attempt.question_scores.get(question["key"]) if reveal else None,
@@ -168,11 +171,25 @@ def quiz_preview(*, quiz: QuizPage) -> dict:
         "question_count": quiz.question_count,
         "questions": [
             question_for_display(
-                question, number=number, answer=None, image=images.get(question["image_id"]), reveal=True, score=None
+                question,
+                number=number,
+                answer=None,
+                image_url=images[question["image_id"]].get_rendition(QUESTION_IMAGE_FILTER).url
+                if question["image_id"] in images
+                else None,
+                reveal=True,
+                score=None,
             )
             for number, question in enumerate(questions, start=1)
         ],
     }
+
+
+def question_image(*, attempt: QuizAttempt, question_key: str):
+    """The rendition of a question's image, if the question is part of the attempt and has one."""
+    image_id = next((q["image_id"] for q in attempt.questions if q["key"] == question_key), None)
+    image = get_image_model().objects.filter(pk=image_id).first() if image_id else None
+    return image.get_rendition(QUESTION_IMAGE_FILTER) if image else None
 
 
 def _images_for(questions) -> dict:
@@ -183,7 +200,7 @@ def _images_for(questions) -> dict:
     return {image.pk: image for image in images}
 
 
-def question_for_display(question: dict, *, number: int, answer, image, reveal: bool, score) -> dict:
+def question_for_display(question: dict, *, number: int, answer, image_url, reveal: bool, score) -> dict:
     """A presented question as a template may show it: right answers and feedback only if `reveal`."""
     chosen = set(answer) if isinstance(answer, list) else {answer} if isinstance(answer, str) else set()
     matched = answer if isinstance(answer, dict) else {}
@@ -195,7 +212,7 @@ def question_for_display(question: dict, *, number: int, answer, image, reveal: 
         "multiple": question["kind"] == QuestionKind.MULTIPLE,
         "matching": question["kind"] == QuestionKind.MATCHING,
         "prompt": question["prompt"],
-        "image": image,
+        "image_url": image_url,
         "image_alt": question["image_alt"],
         "points": question["points"],
         "score": score,

@@ -9,4 +9,5 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/", views.attempt, name="attempt"),
     path("attempts/<int:attempt_id>/save/", views.save, name="save"),
     path("attempts/<int:attempt_id>/submit/", views.submit, name="submit"),
+    path("attempts/<int:attempt_id>/images/<str:question_key>/", views.question_image, name="question_image"),
 ]

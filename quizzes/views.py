@@ -1,9 +1,11 @@
 """Thin views for taking a quiz: start an attempt, save answers as you go, submit, read the result."""
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -79,6 +81,19 @@ def submit(request, attempt_id):
         except InvalidAnswer as error:
             return _render_attempt(request, attempt, error=str(error), status=400)
     return redirect("quizzes:attempt", attempt.pk)
+
+
+@require_GET
+@login_required
+def question_image(request, attempt_id, question_key):
+    """A question's image without its file name, which could name the answer; for the attempt's owner only."""
+    rendition = selectors.question_image(attempt=_own_attempt(request, attempt_id), question_key=question_key)
+    if rendition is None:
+        raise Http404("No such image.")
+    with rendition.file.open("rb") as image:
+        response = HttpResponse(image.read(), content_type=mimetypes.guess_type(rendition.file.name)[0])
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _own_attempt(request, attempt_id):

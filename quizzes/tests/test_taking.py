@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from wagtail_factories import ImageFactory
 
+from courses.tests.factories import EnrollmentFactory
 from quizzes.models import QuizAttempt
 from quizzes.tests.factories import QuizPageFactory, image_question, mixed_questions
 
@@ -103,15 +104,24 @@ def test_answers_saved_as_you_go_come_back_on_the_attempt_page(practitioner_clie
 def test_an_image_question_shows_its_image_with_alt_text_and_grades_like_single_choice(
     practitioner_client, course, enrollment
 ):
-    quiz = QuizPageFactory(parent=course, questions=[image_question(ImageFactory(title="Posterior shoulder"))])
+    quiz = QuizPageFactory(
+        parent=course,
+        questions=[image_question(ImageFactory(title="Posterior shoulder", file__filename="infraspinatus.png"))],
+    )
     attempt = start(practitioner_client, quiz)
 
     page = BeautifulSoup(practitioner_client.get(reverse("quizzes:attempt", args=[attempt.pk])).content, "html.parser")
     practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answers(attempt))
 
     image = page.select_one(".question img")
+    served = practitioner_client.get(image["src"])
     assert image["alt"] == "Posterior view of the scapula, one muscle outlined"
-    assert image["src"].startswith("/media/images/")
+    assert "infraspinatus" not in image["src"].lower()  # the file name may name the answer
+    assert served.status_code == 200 and served["Content-Type"].startswith("image/")
+    assert "infraspinatus" not in str(served.headers).lower()
+    other = EnrollmentFactory(course=course).user
+    practitioner_client.force_login(other)
+    assert practitioner_client.get(image["src"]).status_code == 404
     attempt.refresh_from_db()
     assert attempt.passed
 

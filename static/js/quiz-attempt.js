@@ -9,7 +9,9 @@
     return;
   }
   var status = form.querySelector("[data-save-status]");
-  var pending = null;
+  var timer = null;
+  var saving = false;
+  var changedWhileSaving = false;
 
   function say(text) {
     if (status) {
@@ -17,16 +19,26 @@
     }
   }
 
+  // One save at a time, each sending the whole form: a later change waits for the save in flight
+  // and then goes, so an older set of answers never lands after a newer one.
   function save() {
-    pending = null;
+    timer = null;
+    if (saving) {
+      changedWhileSaving = true;
+      return;
+    }
+    saving = true;
     say("Saving…");
     fetch(form.getAttribute("data-save-url"), {
       method: "POST",
       credentials: "same-origin",
-      keepalive: true,
       headers: { "Accept": "application/json" },
       body: new FormData(form)
     }).then(function (response) {
+      var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (!isJson) {
+        throw new Error("unexpected reply");
+      }
       return response.json().then(function (data) {
         if (response.ok) {
           say("Answers saved at " + new Date(data.saved_at).toLocaleTimeString() + ".");
@@ -34,17 +46,25 @@
           say(data.error || "Your answers could not be saved.");
         }
       });
-    }).catch(function () {
+    }, function () {
       say("Offline: your answers will be saved when the connection returns.");
-      pending = window.setTimeout(save, 5000);
+      changedWhileSaving = true;
+    }).catch(function () {
+      say("Your answers could not be saved: reload the page to continue.");
+    }).then(function () {
+      saving = false;
+      if (changedWhileSaving) {
+        changedWhileSaving = false;
+        timer = window.setTimeout(save, 2000);
+      }
     });
   }
 
   form.addEventListener("change", function () {
-    if (pending) {
-      window.clearTimeout(pending);
+    if (timer) {
+      window.clearTimeout(timer);
     }
-    pending = window.setTimeout(save, 400);
+    timer = window.setTimeout(save, 400);
   });
 
   var deadlineHolder = document.querySelector("[data-deadline]");
