@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
 
-from . import gift
+from . import gift, services
 from .analysis import SubmittedAttempt, analyse
 from .forms import GiftImportForm
 from .models import QuizAttempt, QuizPage
@@ -29,17 +29,12 @@ def gift_import(request, quiz_id):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            questions = gift.parse(form.cleaned_data["gift"])
+            count = services.quiz_questions_import(quiz=quiz, user=request.user, text=form.cleaned_data["gift"])
         except gift.GiftError as error:
             errors = error.errors
         else:
-            draft = quiz.get_latest_revision_as_object()
-            for question in questions:
-                draft.questions.append(question)
-            draft.save_revision(user=request.user, log_action=True)
             messages.success(
-                request,
-                f"Imported {len(questions)} questions into a new draft of “{quiz.title}”: review and publish it.",
+                request, f"Imported {count} questions into a new draft of “{quiz.title}”: review it, then publish."
             )
             return redirect("wagtailadmin_pages:edit", quiz.pk)
     context = {"quiz": quiz, "form": form, "gift_errors": errors}

@@ -59,8 +59,8 @@ class QuizAnalysis:
     questions: list[QuestionAnalysis] = field(default_factory=list)
 
     @property
-    def pass_rate(self) -> float | None:
-        return self.passed / self.attempts if self.attempts else None
+    def pass_percent(self) -> int | None:
+        return round(100 * self.passed / self.attempts) if self.attempts else None
 
 
 def analyse(attempts: list[SubmittedAttempt]) -> QuizAnalysis:

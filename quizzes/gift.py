@@ -4,15 +4,24 @@ Supported: single choice (`=right ~wrong`), multiple select (`~%50%right ~%-50%w
 (`{T}`, `{FALSE#feedback if wrong#feedback if right}`), matching (`=left -> right`), per-answer
 feedback (`#`), general feedback as the explanation (`####`), titles (`::title::`), `[html]` and
 plain text, comments (`//`), `$CATEGORY:` lines (ignored) and the escapes `\\~ \\= \\# \\{ \\} \\: \\n`.
-Other GIFT types (short answer, numerical, essay) have no counterpart here and are refused by line.
+Other GIFT types (short answer, numerical, essay) have no counterpart here and are refused by line,
+as are weights this platform cannot grade as written: a right answer (=) beside weighted ones, or
+right answers of unequal weight. A wrong choice picked under partial credit takes back one right
+choice's share, whatever its negative weight says.
+
+GIFT has no points, no all-or-nothing multiple select and no one-answer multiple select; export
+writes them as comments that import reads back (`// ce:points 2`, `// ce:all-or-nothing`,
+`// ce:partial-credit`, `// ce:multiple-select` on the lines before a question), so that a quiz
+survives the round trip. Moodle ignores them as comments.
 
 Import is all or nothing: `parse` returns the questions as StreamField block values, or raises
 `GiftError` listing every fault with its line number.
 """
 
+import bisect
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import bleach
@@ -28,6 +37,9 @@ _BLOCKS = dict(QUESTION_BLOCKS)
 _TRUE_FALSE = {"t": True, "true": True, "f": False, "false": False}
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"^//\s*ce:([a-z-]+)\s*(.*)$")
+DIRECTIVES = {"points", "all-or-nothing", "partial-credit", "multiple-select"}
+EQUAL_WEIGHT_TOLERANCE = Decimal("0.01")
 
 
 class GiftError(ValueError):
@@ -48,9 +60,14 @@ class _Chunk:
 
     text: str
     first_line: int
+    directives: dict = field(default_factory=dict)
+    directive_lines: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._newlines = [index for index, char in enumerate(self.text) if char == "\n"]
 
     def line_at(self, index: int) -> int:
-        return self.first_line + self.text.count("\n", 0, index)
+        return self.first_line + bisect.bisect_left(self._newlines, index)
 
 
 def parse(text: str) -> list[tuple[str, dict]]:
@@ -69,10 +86,15 @@ def parse(text: str) -> list[tuple[str, dict]]:
 
 
 def _chunks(text: str):
-    """Questions are separated by blank lines; comment and category lines are dropped."""
-    lines, start = [], None
+    """Questions are separated by blank lines; comment and category lines are dropped, except our
+    own `// ce:` directives, which belong to the question they precede or sit in."""
+    lines, start, directives, directive_lines = [], None, {}, {}
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         stripped = line.strip()
+        if found := _DIRECTIVE.match(stripped):
+            directives[found.group(1)] = found.group(2).strip()
+            directive_lines[found.group(1)] = number
+            continue
         if stripped.startswith("//") or stripped.startswith("$CATEGORY:"):
             continue
         if stripped:
@@ -80,10 +102,10 @@ def _chunks(text: str):
                 start = number
             lines.append(line)
         elif lines:
-            yield _Chunk("\n".join(lines), start)
-            lines, start = [], None
+            yield _Chunk("\n".join(lines), start, directives, directive_lines)
+            lines, start, directives, directive_lines = [], None, {}, {}
     if lines:
-        yield _Chunk("\n".join(lines), start)
+        yield _Chunk("\n".join(lines), start, directives, directive_lines)
 
 
 def _unescaped(text: str, chars: str, start: int = 0) -> int:
@@ -142,8 +164,30 @@ def _question(chunk: _Chunk) -> tuple[str, dict]:
         "explanation": RichText(_rich_html(explanation, is_html) if _unescape(explanation) else ""),
     }
     block_type, value = _answers(answers, chunk=chunk, offset=body_start, is_html=is_html)
-    value = {**common, **value}
+    block_type, value = _apply_directives(chunk, block_type, {**common, **value})
     _validate(block_type, value, line=chunk.first_line)
+    return block_type, value
+
+
+def _apply_directives(chunk: _Chunk, block_type: str, value: dict) -> tuple[str, dict]:
+    for name, argument in chunk.directives.items():
+        line = chunk.directive_lines[name]
+        if name not in DIRECTIVES:
+            raise _Fault(line, f"Unknown directive “ce:{name}”; known: {', '.join(sorted(DIRECTIVES))}.")
+        if name == "points":
+            try:
+                value["points"] = Decimal(argument)
+            except InvalidOperation as error:
+                raise _Fault(line, f"“{argument}” is not a number of points.") from error
+        elif name == "multiple-select":
+            if block_type not in ("single_choice", "multiple_select"):
+                raise _Fault(line, "ce:multiple-select applies only to a question with choices.")
+            block_type = "multiple_select"
+            value.setdefault("partial_credit", True)
+        else:
+            if block_type not in ("multiple_select", "matching"):
+                raise _Fault(line, f"ce:{name} applies only to multiple select and matching questions.")
+            value["partial_credit"] = name == "partial-credit"
     return block_type, value
 
 
@@ -232,9 +276,20 @@ def _matching(answers: list[_Answer], is_html: bool) -> tuple[str, dict]:
 
 
 def _choices(answers: list[_Answer], *, line: int, is_html: bool) -> tuple[str, dict]:
-    weighted = any(answer.weight is not None for answer in answers)
+    weighted = [answer for answer in answers if answer.weight is not None]
     if not weighted and all(answer.marker == "=" for answer in answers):
         raise _Fault(line, "Short-answer questions (only = answers) are not supported.")
+    if weighted and any(answer.marker == "=" for answer in answers):
+        raise _Fault(
+            weighted[0].line,
+            "A right answer (=) beside weighted answers (%…%) gives partial credit on a single-choice "
+            "question, which is not supported: weight every answer, or none.",
+        )
+    positive = [answer for answer in weighted if answer.weight > 0]
+    if positive and any(
+        abs(answer.weight - Decimal(100) / len(positive)) > EQUAL_WEIGHT_TOLERANCE for answer in positive
+    ):
+        raise _Fault(positive[0].line, "The right answers' weights must be equal and add up to 100%.")
 
     def is_right(answer):
         return answer.weight > 0 if answer.weight is not None else answer.marker == "="
@@ -246,7 +301,7 @@ def _choices(answers: list[_Answer], *, line: int, is_html: bool) -> tuple[str, 
     right = [answer for answer in answers if is_right(answer)]
     if not right:
         raise _Fault(line, "No right answer: mark one with = or give it a positive %weight%.")
-    if len(right) == 1 and (right[0].weight is None or right[0].weight == 100):
+    if len(right) == 1:
         return "single_choice", {"choices": choices}
     # Moodle gives multiple-answer questions partial credit by their weights.
     return "multiple_select", {"choices": choices, "partial_credit": True}
@@ -262,13 +317,12 @@ def _validate(block_type: str, value: dict, *, line: int) -> None:
 
 
 def _messages(error) -> list[str]:
-    nested = getattr(error, "block_errors", None)
-    if nested:
-        messages = []
-        for name, inner in nested.items():
-            messages += [f"{name}: {message}" if isinstance(name, str) else message for message in _messages(inner)]
-        return messages
-    return list(error.messages)
+    if not hasattr(error, "block_errors"):
+        return list(error.messages)
+    messages = [message for inner in error.non_block_errors.as_data() for message in inner.messages]
+    for name, inner in error.block_errors.items():
+        messages += [f"{name}: {message}" if isinstance(name, str) else message for message in _messages(inner)]
+    return messages
 
 
 def _plain(text: str, is_html: bool) -> str:
@@ -318,7 +372,7 @@ def export(stream, *, title: str = "") -> str:
 def _export_question(block, number: int) -> str:
     value = block.value
     head = f"::Q{number}:: [html]{_escape(value['prompt'].source)}"
-    comment = "// Image question: its image does not travel in GIFT.\n" if block.block_type == "image_question" else ""
+    comment = "".join(f"{line}\n" for line in _directives_for(block))
     explanation = f"\n####{_escape(value['explanation'].source)}" if value["explanation"] else ""
     if block.block_type == "true_false":
         right, wrong = (
@@ -334,15 +388,34 @@ def _export_question(block, number: int) -> str:
         right_count = sum(1 for choice in value["choices"] if choice["correct"])
         share = _percent(Decimal(100) / right_count)
         answers = [
-            f"~%{share if choice['correct'] else '-' + share}%{_escape_text(choice['text'])}{_feedback(choice)}"
+            f"~%{share if choice['correct'] else '-' + share}%{_choice_text(choice)}{_feedback(choice)}"
             for choice in value["choices"]
         ]
     else:
         answers = [
-            f"{'=' if choice['correct'] else '~'}{_escape_text(choice['text'])}{_feedback(choice)}"
+            f"{'=' if choice['correct'] else '~'}{_choice_text(choice)}{_feedback(choice)}"
             for choice in value["choices"]
         ]
     return f"{comment}{head} {{\n" + "\n".join(answers) + f"{explanation}\n}}"
+
+
+def _directives_for(block) -> list[str]:
+    """What GIFT cannot say about the question, as comments that `parse` reads back."""
+    value, lines = block.value, []
+    if block.block_type == "image_question":
+        lines.append("// Image question: its image does not travel in GIFT.")
+    if value["points"] != 1:
+        lines.append(f"// ce:points {value['points']:f}")
+    if block.block_type == "multiple_select" and sum(1 for c in value["choices"] if c["correct"]) == 1:
+        lines.append("// ce:multiple-select")
+    if block.block_type in ("multiple_select", "matching"):
+        lines.append("// ce:partial-credit" if value["partial_credit"] else "// ce:all-or-nothing")
+    return lines
+
+
+def _choice_text(choice) -> str:
+    text = _escape_text(choice["text"])
+    return f"\\{text}" if text.startswith("%") else text  # not to be read as a weight
 
 
 def _feedback(choice) -> str:

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from courses.models import Enrollment
 
-from . import selectors
+from . import gift, selectors
+from .forms import BOARD_ASSESSMENT_MIN_OPTIONS, options_short_for_board
 from .grading import grade, validate_answers
 from .models import QuizAttempt, QuizPage
 from .presentation import graded_questions, present_questions
@@ -141,3 +142,28 @@ def _close(attempt: QuizAttempt, *, answers: dict, submitted_at: datetime, timed
         Enrollment.objects.filter(pk=attempt.enrollment_id, final_test_passed_at__isnull=True).update(
             final_test_passed_at=submitted_at
         )
+
+
+def quiz_questions_import(*, quiz: QuizPage, user, text: str) -> int:
+    """Adds the questions of GIFT `text` to a new draft of the quiz and returns how many; GiftError
+    lists every reason not to (a bad line, a lock, a rule of final assessments), and nothing is saved."""
+    lock = quiz.get_lock()
+    if lock is not None and lock.for_user(user):
+        raise gift.GiftError([str(lock.get_message(user) or "The quiz is locked.")])
+    questions = gift.parse(text)
+    draft = quiz.get_latest_revision_as_object()
+    first_new = len(draft.questions)
+    for question in questions:
+        draft.questions.append(question)
+    if draft.is_final:
+        short = [index for index in options_short_for_board(draft.questions) if index >= first_new]
+        if short:
+            raise gift.GiftError(
+                [
+                    f"Imported question {index - first_new + 1} has fewer than {BOARD_ASSESSMENT_MIN_OPTIONS} "
+                    "options, which a final assessment needs."
+                    for index in short
+                ]
+            )
+    draft.save_revision(user=user, log_action=True)
+    return len(questions)

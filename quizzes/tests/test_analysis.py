@@ -36,7 +36,7 @@ def test_difficulty_discrimination_and_flags():
 
     result = analyse(attempts)
 
-    assert (result.attempts, result.passed, result.pass_rate) == (6, 3, 0.5)
+    assert (result.attempts, result.passed, result.pass_percent) == (6, 3, 50)
     assert result.average_percent == Decimal("58.33")
     assert dict(result.distribution)["90-100%"] == 2 and dict(result.distribution)["20-29%"] == 1
     by_key = {item.key: item for item in result.questions}
@@ -49,7 +49,7 @@ def test_difficulty_discrimination_and_flags():
 
 def test_no_attempts_gives_an_empty_analysis():
     result = analyse([])
-    assert (result.attempts, result.pass_rate, result.average_percent, result.questions) == (0, None, None, [])
+    assert (result.attempts, result.pass_percent, result.average_percent, result.questions) == (0, None, None, [])
 
 
 @pytest.mark.django_db

@@ -93,6 +93,11 @@ def test_a_bank_with_every_supported_type_parses_into_editor_blocks():
         ("Match {\n=a -> 1\n~b -> 2\n}", "Line 3: In a matching question"),
         ("Open {\n=a\n~b", "Line 1: The { that opens the answers is never closed."),
         ("Pick {\n=" + "x" * 301 + "\n~b\n}", "Line 1: choices: text: Ensure this value has at most 300 characters"),
+        ("Pick {" + " ".join(f"~%{-1}%w{n}" for n in range(11)) + " ~%100%r}", "Line 1: choices: The maximum number"),
+        ("Pick {\n=a\n~%50%b\n~c\n~d\n}", "Line 3: A right answer (=) beside weighted answers"),
+        ("Pick {\n~%70%a\n~%30%b\n~c\n}", "Line 2: The right answers' weights must be equal"),
+        ("// ce:bonus 3\nPick {=a ~b ~c ~d}", "Line 1: Unknown directive “ce:bonus”"),
+        ("// ce:points many\nPick {=a ~b ~c ~d}", "Line 1: “many” is not a number of points."),
     ],
 )
 def test_each_fault_names_its_line(text, error):
@@ -120,13 +125,18 @@ def test_export_then_import_gives_back_the_same_questions(catalogue):
             true_false(answer=True),
             multiple_select(partial_credit=True),
             pool(draw=1, questions=[matching(), single_choice(prompt="Pooled")]),
+            multiple_select(right=("%50% of clients",), wrong=("a", "b", "c"), points=2),
+            matching(partial_credit=True),
         ],
     )
 
     again = gift.parse(gift.export(quiz.questions, title=quiz.title))
 
-    original = [*list(quiz.questions)[:3], *quiz.questions[3].value["questions"]]
+    original = [*list(quiz.questions)[:3], *quiz.questions[3].value["questions"], *list(quiz.questions)[4:]]
     assert [block_type for block_type, _ in again] == [block.block_type for block in original]
+    for (_, value), block in zip(again, original, strict=True):
+        assert value["points"] == block.value["points"]
+        assert value.get("partial_credit", False) == block.value.get("partial_credit", False)
     for (_, value), block in zip(again, original, strict=True):
         assert value["prompt"].source == block.value["prompt"].source
         assert value["explanation"].source == block.value["explanation"].source
@@ -212,3 +222,29 @@ def test_practitioners_cannot_reach_the_quiz_admin_views(client, catalogue):
         response = client.get(reverse(name, args=[quiz.pk]))
         assert response.status_code in (302, 403), name
         assert b"Supraspinatus" not in response.content
+
+
+@pytest.mark.django_db
+def test_a_final_assessment_refuses_imported_questions_with_fewer_than_four_options(instructor_client, catalogue):
+    quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue))
+    revisions = quiz.revisions.count()
+
+    response = instructor_client.post(
+        reverse("quizzes_gift_import", args=[quiz.pk]), {"gift": "Pick {=a ~b ~c ~d}\n\nThree {=a ~b ~c}"}
+    )
+
+    assert "Imported question 2 has fewer than 4 options, which a final assessment needs." in response.content.decode()
+    assert quiz.revisions.count() == revisions
+
+
+@pytest.mark.django_db
+def test_a_quiz_locked_by_someone_else_takes_no_import(instructor_client, catalogue):
+    quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue))
+    quiz.locked, quiz.locked_by = True, UserFactory()
+    quiz.save()
+    revisions = quiz.revisions.count()
+
+    response = instructor_client.post(reverse("quizzes_gift_import", args=[quiz.pk]), {"gift": BANK})
+
+    assert response.status_code == 400
+    assert quiz.revisions.count() == revisions
