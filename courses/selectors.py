@@ -145,19 +145,30 @@ def course_detail(*, course: CoursePage, user) -> dict:
         "progress": progress,
         "evaluation_due": bool(evaluation_submitted is False and progress.completed_count == len(lessons)),
         "completion_blockers": progress
-        and completion_blockers(
-            CompletionState(
-                lessons_total=len(lessons),
-                lessons_completed=progress.completed_count,
-                study_minutes=progress.study_minutes,
-                required_minutes=course.min_study_minutes,
-                evaluation_required=course.evaluation_required,
-                evaluation_submitted=bool(evaluation_submitted),
-                final_test_required=course.delivery == DeliveryType.HOME_STUDY,
-                final_test_passed=enrollment.final_test_passed_at is not None,
-            )
-        ),
+        and completion_blockers(_completion_state(progress, evaluation_submitted=bool(evaluation_submitted))),
     }
+
+
+def _completion_state(progress: "CourseProgress", *, evaluation_submitted: bool) -> CompletionState:
+    course, enrollment = progress.enrollment.course, progress.enrollment
+    return CompletionState(
+        lessons_total=len(progress.lessons),
+        lessons_completed=progress.completed_count,
+        study_minutes=progress.study_minutes,
+        required_minutes=course.min_study_minutes,
+        evaluation_required=course.evaluation_required,
+        evaluation_submitted=evaluation_submitted,
+        final_test_required=course.delivery == DeliveryType.HOME_STUDY,
+        final_test_passed=enrollment.final_test_passed_at is not None,
+    )
+
+
+def enrollment_completion_blockers(*, enrollment) -> list[str]:
+    """What still stands between the practitioner and completing the course (DESIGN's completion rule)."""
+    progress = course_progress(enrollment=enrollment, lessons=course_lessons(course=enrollment.course))
+    evaluated = CourseEvaluation.objects.filter(enrollment=enrollment).exists()
+    blockers = completion_blockers(_completion_state(progress, evaluation_submitted=evaluated))
+    return blockers if progress.lessons else ["The course has no published lessons yet.", *blockers]
 
 
 def lesson_detail(*, lesson: LessonPage, user) -> dict:

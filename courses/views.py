@@ -6,9 +6,13 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+# Completing a step may complete the course, which the certificates app records: views are where
+# the layers meet, so the lower apps' services never import a higher app.
+from certificates.views import announce_completion
+
 from . import selectors, services
 from .forms import CourseEvaluationForm, HidePostForm, LessonPostForm
-from .models import CoursePage, LessonPage, LessonPost
+from .models import CoursePage, Enrollment, LessonPage, LessonPost
 
 
 @require_POST
@@ -40,6 +44,7 @@ def complete_lesson(request, lesson_id):
     course = progress.enrollment.course
     following = selectors.lesson_after(lesson=lesson, lessons=selectors.course_lessons(course=course))
     messages.success(request, f"“{lesson.title}” is complete.")
+    announce_completion(request, progress.enrollment)
     return redirect(following.url if following else course.url)
 
 
@@ -85,6 +90,7 @@ def evaluate(request, course_id):
             messages.error(request, str(error))
             return redirect(course.url)
         messages.success(request, "Thank you for evaluating the course.")
+        announce_completion(request, Enrollment.objects.get(user=request.user, course=course))
         return redirect(course.url)
     return render(request, "courses/evaluation.html", {"course": course, "form": form})
 

@@ -47,6 +47,13 @@ class Board(index.Indexed, models.Model):
             r"and letters capitalised, e.g. MA\d{4,6}. Leave blank to accept any number."
         ),
     )
+    provider_number = models.CharField(
+        "our provider number",
+        max_length=50,
+        blank=True,
+        help_text="The provider's own approval or registration number with this board (NCBTMB's AP number, "
+        "a state's provider number); certificates print it.",
+    )
     licence_number_example = models.CharField(
         max_length=50,
         blank=True,
@@ -58,6 +65,7 @@ class Board(index.Indexed, models.Model):
         FieldPanel("name"),
         FieldPanel("jurisdiction"),
         FieldPanel("website"),
+        FieldPanel("provider_number"),
         MultiFieldPanel(
             [FieldPanel("licence_number_pattern"), FieldPanel("licence_number_example")],
             heading="Licence numbers",

@@ -24,13 +24,23 @@ class HomePage(Page):
 
 @register_setting(icon="site")
 class ProviderSettings(BaseSiteSetting):
-    """Who provides the courses: printed in the footer and, later, on every certificate."""
+    """Who provides the courses: printed in the footer and on every certificate."""
 
     name = models.CharField(max_length=200, default="Medical Massage CE")
     email = models.EmailField(blank=True)
     postal_address = models.TextField(blank=True)
+    signatory_name = models.CharField(
+        max_length=200, blank=True, help_text="Who signs certificates for the provider: its administrator."
+    )
+    signatory_title = models.CharField(max_length=200, blank=True, default="Provider administrator")
 
-    panels = [FieldPanel("name"), FieldPanel("email"), FieldPanel("postal_address")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("email"),
+        FieldPanel("postal_address"),
+        FieldPanel("signatory_name"),
+        FieldPanel("signatory_title"),
+    ]
 
     class Meta:
         verbose_name = "provider details"

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from certificates.views import announce_completion
+
 from . import selectors, services
 from .forms import answers_from_post
 from .grading import InvalidAnswer
@@ -80,6 +82,8 @@ def submit(request, attempt_id):
             attempt = services.attempt_submit(attempt=attempt, answers=answers)
         except InvalidAnswer as error:
             return _render_attempt(request, attempt, error=str(error), status=400)
+    if attempt.passed and attempt.quiz.is_final:
+        announce_completion(request, attempt.enrollment)
     return redirect("quizzes:attempt", attempt.pk)
 
 

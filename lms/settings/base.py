@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "credits",
     "courses",
     "quizzes",
+    "certificates",
     "lms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

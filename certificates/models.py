@@ -1,0 +1,77 @@
+"""Certificates issued on completion, and the log of every verification lookup."""
+
+from django.conf import settings
+from django.db import models
+
+from .codes import printed
+
+
+class CertificateKind(models.TextChoices):
+    # NCBTMB's names: achievement for a course completed by passing a test, completion for live attendance.
+    ACHIEVEMENT = "achievement", "Certificate of Achievement"
+    COMPLETION = "completion", "Certificate of Completion"
+
+
+class Certificate(models.Model):
+    """What was certified, frozen at issue: `snapshot` holds every field the certificate prints, so
+    that later edits to the course, the approvals, the provider or the practitioner change nothing."""
+
+    enrollment = models.ForeignKey("courses.Enrollment", on_delete=models.PROTECT, related_name="certificates")
+    code = models.CharField(max_length=13, unique=True, help_text="Canonical form, without dashes.")
+    kind = models.CharField(max_length=20, choices=CertificateKind.choices)
+    completed_on = models.DateField()
+    issued_at = models.DateTimeField()
+    snapshot = models.JSONField()
+    reissue_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reissued_as"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            # Issued once per enrolment; a reissue (a corrected name, say) links back to what it replaces.
+            models.UniqueConstraint(
+                fields=["enrollment"],
+                condition=models.Q(reissue_of__isnull=True),
+                name="one_certificate_per_enrollment",
+            ),
+        ]
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"{self.printed_code} {self.snapshot['course']['title']} for {self.snapshot['holder']['name']}"
+
+    @property
+    def printed_code(self) -> str:
+        return printed(self.code)
+
+    @property
+    def status(self) -> str:
+        return "revoked" if self.revoked_at else "valid"
+
+
+class LookupChannel(models.TextChoices):
+    PAGE = "page", "Verification page"
+    API = "api", "API, one code"
+    BULK = "bulk", "API, several codes"
+
+
+class CertificateLookup(models.Model):
+    """One verification of one code: who asked is kept only as a keyed hash of their address."""
+
+    certificate = models.ForeignKey(Certificate, null=True, on_delete=models.CASCADE, related_name="lookups")
+    code = models.CharField(max_length=64, help_text="As given, shortened; canonical when it could be read.")
+    status = models.CharField(max_length=20)
+    channel = models.CharField(max_length=10, choices=LookupChannel.choices)
+    address_hash = models.CharField(max_length=64)
+    looked_up_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["certificate", "looked_up_at"])]
+
+    def __str__(self):
+        return f"{self.code} ({self.status}) at {self.looked_up_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,108 @@
+"""The regulators' contract (DESIGN.md): the verification page, and the JSON API for one code or many."""
+
+import json
+from functools import wraps
+
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from . import verification
+from .codes import MalformedCode, canonical, printed
+from .models import LookupChannel
+
+HTTP_STATUS = {"valid": 200, "revoked": 200, "not_found": 404, "malformed": 400}
+
+
+def verification_response(view):
+    """Verification answers are for whoever holds the code: not indexed, not cached, no referrer onward."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    return never_cache(wrapped)
+
+
+@require_GET
+@verification_response
+def verify_form(request):
+    typed = request.GET.get("code", "")
+    if typed:
+        try:
+            return redirect("certificates:verify", printed(canonical(typed)))
+        except MalformedCode as error:
+            return TemplateResponse(
+                request, "certificates/verify_form.html", {"typed": typed, "error": str(error)}, status=400
+            )
+    return TemplateResponse(request, "certificates/verify_form.html", {})
+
+
+@require_GET
+@verification_response
+def verify_page(request, code):
+    client = verification.client_hash(request)
+    wait = verification.retry_after(client, codes=1)
+    if wait:
+        response = TemplateResponse(request, "certificates/verify_limited.html", {"wait": wait}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    [(code, status, certificate)] = verification.look_up([code], client=client, channel=LookupChannel.PAGE)
+    context = {"code": code, "status": status, "certificate": certificate}
+    if certificate:
+        context["result"] = verification.certificate_json(code, status, certificate, credential_url=None)
+    return TemplateResponse(request, "certificates/verify_result.html", context, status=HTTP_STATUS[status])
+
+
+@require_GET
+@verification_response
+def api_certificate(request, code):
+    client = verification.client_hash(request)
+    wait = verification.retry_after(client, codes=1)
+    if wait:
+        return _too_many(wait)
+    [(code, status, certificate)] = verification.look_up([code], client=client, channel=LookupChannel.API)
+    body = verification.certificate_json(code, status, certificate, credential_url=None)
+    return JsonResponse(body, status=HTTP_STATUS[status], json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt  # a JSON API for scripts: no cookies, no session, nothing to forge
+@require_POST
+@verification_response
+def api_bulk_verify(request):
+    if request.content_type != "application/json":
+        return _bad_request("Send a JSON body with Content-Type: application/json.")
+    try:
+        body = json.loads(request.body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _bad_request("The body is not valid JSON.")
+    codes = body.get("codes") if isinstance(body, dict) else None
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        return _bad_request('The body must be an object with "codes": a list of strings.')
+    if not 1 <= len(codes) <= verification.MAX_BULK_CODES:
+        return _bad_request(f"Send between 1 and {verification.MAX_BULK_CODES} codes at a time.")
+    client = verification.client_hash(request)
+    wait = verification.retry_after(client, codes=len(codes))
+    if wait:
+        return _too_many(wait)
+    results = verification.look_up(codes, client=client, channel=LookupChannel.BULK)
+    return JsonResponse(
+        {"results": [verification.certificate_json(*result, credential_url=None) for result in results]},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _bad_request(reason: str) -> JsonResponse:
+    return JsonResponse({"error": reason}, status=400)
+
+
+def _too_many(wait: int) -> JsonResponse:
+    response = JsonResponse({"error": f"Too many lookups from your address: try again in {wait} seconds."}, status=429)
+    response["Retry-After"] = str(wait)
+    return response

@@ -1,0 +1,160 @@
+"""A certificate is issued when the course is complete: once, in the same transaction, frozen."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, connection
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from certificates.models import Certificate
+from certificates.services import completion_record
+from certificates.tests.factories import issued_certificate, nearly_complete_enrollment
+from courses.services import REVIEWERS, authoring_roles_setup
+
+pytestmark = pytest.mark.django_db
+
+
+def test_completing_the_last_lesson_issues_the_certificate_and_says_so(client, catalogue):
+    enrollment, last_lesson = nearly_complete_enrollment(catalogue)
+    client.force_login(enrollment.user)
+
+    response = client.post(reverse("courses:complete_lesson", args=[last_lesson.pk]), follow=True)
+
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    assert f"Your certificate is ready: {certificate.printed_code}." in response.content.decode()
+    enrollment.refresh_from_db()
+    assert enrollment.completed_at is not None
+    assert certificate.completed_on == timezone.localdate(enrollment.completed_at)
+    mine = client.get(reverse("certificates:mine")).content.decode()
+    assert certificate.printed_code in mine and "Lymphatic Drainage after Surgery" in mine
+
+
+def test_the_certificate_snapshots_what_it_prints(catalogue):
+    certificate = issued_certificate(catalogue)
+
+    snapshot = certificate.snapshot
+    assert snapshot["holder"]["name"] == "Nguyễn Thị Minh"
+    assert snapshot["holder"]["licences"][0] | {} == {
+        "board": "ncbtmb",
+        "board_name": "NCBTMB",
+        "number": "MA98765",
+        "jurisdiction": "Florida",
+    }
+    assert snapshot["course"]["approvals"] == [
+        {
+            "board": "ncbtmb",
+            "board_name": "NCBTMB",
+            "number": "DEMO-451234",
+            "title": "Manual Lymphatic Drainage after Surgery",
+            "hours": "1.50",
+            "delivery": "home_study",
+            "categories": ["Pathology"],
+            "provider_number": "AP-1234",
+        }
+    ]
+    assert (certificate.kind, snapshot["course"]["delivery"], snapshot["provider"]["number"]) == (
+        "achievement",
+        "home_study",
+        "AP-1234",
+    )
+
+
+def test_later_edits_to_the_course_or_the_practitioner_change_nothing_printed(catalogue):
+    certificate = issued_certificate(catalogue)
+    before = Certificate.objects.get(pk=certificate.pk).snapshot
+    course = certificate.enrollment.course
+    course.title = "Renamed"
+    course.save_revision().publish()
+    course.approvals.update(approved_title="Changed", approved_hours=Decimal("9.00"))
+    user = certificate.enrollment.user
+    user.legal_name = "Someone Else"
+    user.save()
+
+    assert Certificate.objects.get(pk=certificate.pk).snapshot == before
+
+
+def test_a_live_course_gives_a_certificate_of_completion(catalogue):
+    assert issued_certificate(catalogue, delivery="live").kind == "completion"
+
+
+def test_completion_is_recorded_once_however_often_it_is_evaluated(catalogue):
+    certificate = issued_certificate(catalogue)
+
+    again = completion_record(enrollment=certificate.enrollment)
+
+    assert again.certificate == certificate and not again.newly_issued
+    assert Certificate.objects.count() == 1
+    with pytest.raises(IntegrityError):
+        Certificate.objects.create(
+            enrollment=certificate.enrollment,
+            code="0000000000000",
+            kind=certificate.kind,
+            completed_on=certificate.completed_on,
+            issued_at=certificate.issued_at,
+            snapshot={},
+        )
+
+
+def test_nothing_is_issued_while_something_remains(catalogue):
+    enrollment, _ = nearly_complete_enrollment(catalogue)
+
+    outcome = completion_record(enrollment=enrollment)
+
+    assert outcome.certificate is None and outcome.blockers == ("Complete 1 more lesson.",)
+    enrollment.refresh_from_db()
+    assert enrollment.completed_at is None
+
+
+def test_a_lapsed_approval_holds_the_certificate_back_tells_why_and_alerts_reviewers(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    authoring_roles_setup(catalogue=catalogue)
+    UserFactory(email="reviewer@example.com", groups=[REVIEWERS])
+    enrollment, last_lesson = nearly_complete_enrollment(catalogue, lapsed=True)
+    client.force_login(enrollment.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("courses:complete_lesson", args=[last_lesson.pk]), follow=True)
+
+    assert "its approval by NCBTMB (lapsed" in response.content.decode()
+    assert not Certificate.objects.exists()
+    assert [message.to for message in mail.outbox] == [["reviewer@example.com"]]
+    assert "DEMO-451234" in mail.outbox[0].body
+    course_page = client.get(enrollment.course.url).content.decode()
+    assert "Get your certificate" in course_page
+
+    enrollment.course.approvals.update(expires_on=timezone.localdate().replace(year=timezone.localdate().year + 1))
+    client.post(reverse("certificates:claim", args=[enrollment.course.pk]))
+    assert Certificate.objects.filter(enrollment=enrollment).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_racing_completions_issue_one_certificate(catalogue):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    from courses.models import LessonProgress
+
+    enrollment, last_lesson = nearly_complete_enrollment(catalogue)
+    LessonProgress.objects.filter(enrollment=enrollment, lesson=last_lesson).update(completed_at=timezone.now())
+    barrier = threading.Barrier(8)
+    codes = []
+
+    def complete():
+        try:
+            barrier.wait()
+            codes.append(completion_record(enrollment=enrollment).certificate.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=complete) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(codes) == 8 and len(set(codes)) == 1
+    assert Certificate.objects.filter(enrollment=enrollment).count() == 1

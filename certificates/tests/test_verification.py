@@ -1,0 +1,191 @@
+"""The regulators' contract: the verification page and the JSON API, for one code or a hundred."""
+
+import json
+from urllib.parse import quote
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from certificates.codes import check_symbol, printed
+from certificates.models import CertificateLookup
+from certificates.tests.factories import issued_certificate
+from certificates.verification import MAX_BULK_CODES, MISSES
+
+pytestmark = pytest.mark.django_db
+
+UNKNOWN = "0" * 12 + check_symbol("0" * 12)
+
+
+@pytest.fixture
+def certificate(catalogue):
+    return issued_certificate(catalogue)
+
+
+def api(client, code):
+    return client.get(f"/api/v1/certificates/{quote(code, safe='')}/")
+
+
+def bulk(client, body, content_type="application/json"):
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    return client.post(reverse("certificates:api_bulk_verify"), data, content_type=content_type)
+
+
+def test_the_page_shows_what_the_certificate_certifies_with_the_licence_masked(client, certificate):
+    response = client.get(reverse("certificates:verify", args=[certificate.printed_code]))
+
+    text = BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
+    assert response.status_code == 200
+    assert "Valid certificate" in text and "Nguyễn Thị Minh" in text
+    assert "Manual Lymphatic Drainage after Surgery" in text and "1.50 CE hours" in text
+    assert "Certificate of Achievement" in text and "Home study" in text
+    assert "DEMO-451234" in text and "provider no. AP-1234" in text
+    assert "••••765" in text and "MA98765" not in response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex, nofollow" and response["Referrer-Policy"] == "same-origin"
+    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+
+
+def test_the_form_reads_a_code_as_people_type_it(client, certificate):
+    typed = certificate.printed_code.lower().replace("-", " ").replace("0", "o").replace("1", "l")
+
+    response = client.get(reverse("certificates:verify_form"), {"code": typed})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("certificates:verify", args=[certificate.printed_code])
+
+
+def test_a_typing_mistake_is_malformed_and_an_unknown_code_not_found(client, certificate):
+    mistyped = certificate.code[:-1] + ("0" if certificate.code[-1] != "0" else "1")
+
+    malformed = client.get(reverse("certificates:verify", args=[mistyped]))
+    missing = client.get(reverse("certificates:verify", args=[printed(UNKNOWN)]))
+    form = client.get(reverse("certificates:verify_form"), {"code": mistyped})
+
+    assert malformed.status_code == 400 and "Not a certificate code" in malformed.content.decode()
+    assert missing.status_code == 404 and "No such certificate" in missing.content.decode()
+    assert form.status_code == 400 and "typing mistake" in form.content.decode()
+
+
+def test_the_api_answers_the_contract(client, certificate):
+    body = api(client, certificate.code.lower()).json()
+
+    assert body == {
+        "code": certificate.printed_code,
+        "status": "valid",
+        "holder": {"name": "Nguyễn Thị Minh", "licences": [{"board": "NCBTMB", "number": "••••765"}]},
+        "course": {
+            "title": "Lymphatic Drainage after Surgery",
+            "ce_hours": "1.50",
+            "categories": ["Pathology"],
+            "delivery": "home_study",
+            "approvals": [
+                {
+                    "board": "NCBTMB",
+                    "number": "DEMO-451234",
+                    "title": "Manual Lymphatic Drainage after Surgery",
+                    "hours": "1.50",
+                }
+            ],
+        },
+        "certificate_kind": "achievement",
+        "provider": {"name": "Medical Massage CE", "number": "AP-1234"},
+        "completed_on": certificate.completed_on.isoformat(),
+        "issued_at": certificate.issued_at.isoformat(),
+        "revoked_at": None,
+        "revocation_reason": None,
+        "credential_url": None,
+    }
+
+
+def test_not_found_and_malformed_carry_only_the_code_and_status(client):
+    missing, malformed = api(client, UNKNOWN), api(client, "7K3M-9QXR")
+
+    assert (missing.status_code, missing.json()) == (404, {"code": UNKNOWN, "status": "not_found"})
+    assert (malformed.status_code, malformed.json()) == (400, {"code": "7K3M-9QXR", "status": "malformed"})
+
+
+def test_a_revoked_certificate_says_so_with_reason_and_date(client, certificate):
+    certificate.revoked_at, certificate.revocation_reason = timezone.now(), "Issued in error: the test was retaken."
+    certificate.save()
+
+    body = api(client, certificate.code).json()
+    page = client.get(reverse("certificates:verify", args=[certificate.printed_code])).content.decode()
+
+    assert (body["status"], body["revocation_reason"]) == ("revoked", "Issued in error: the test was retaken.")
+    assert body["revoked_at"] == certificate.revoked_at.isoformat()
+    assert "Revoked certificate" in page and "Issued in error" in page
+
+
+def test_bulk_verification_answers_in_order_in_one_query_whatever_the_number(
+    client, certificate, django_assert_max_num_queries
+):
+    codes = [certificate.printed_code, UNKNOWN, "nonsense"] * 33 + [certificate.code]
+
+    with django_assert_max_num_queries(BULK_QUERIES):
+        response = bulk(client, {"codes": codes})
+    with django_assert_max_num_queries(BULK_QUERIES):
+        bulk(client, {"codes": codes[:1]})
+
+    results = response.json()["results"]
+    assert [result["status"] for result in results[:3]] == ["valid", "not_found", "malformed"]
+    assert len(results) == 100 and results[-1]["code"] == certificate.printed_code
+
+
+BULK_QUERIES = 2  # the certificates, then the lookup log
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "reason"),
+    [
+        ("{not json", "application/json", "The body is not valid JSON."),
+        ({"codes": ["x"]}, "text/plain", "Send a JSON body with Content-Type: application/json."),
+        ({"codes": "7K3M"}, "application/json", 'The body must be an object with "codes": a list of strings.'),
+        (["7K3M"], "application/json", 'The body must be an object with "codes": a list of strings.'),
+        ({"codes": [1, 2]}, "application/json", 'The body must be an object with "codes": a list of strings.'),
+        ({"codes": []}, "application/json", f"Send between 1 and {MAX_BULK_CODES} codes at a time."),
+        ({"codes": ["x"] * 101}, "application/json", f"Send between 1 and {MAX_BULK_CODES} codes at a time."),
+    ],
+)
+def test_bad_bulk_requests_get_a_400_with_a_reason_and_log_nothing(client, body, content_type, reason):
+    response = bulk(client, body, content_type=content_type)
+
+    assert (response.status_code, response.json()) == (400, {"error": reason})
+    assert not CertificateLookup.objects.exists()
+
+
+def test_misses_are_limited_with_retry_after(client, certificate):
+    for _ in range(MISSES.allowed):
+        assert api(client, UNKNOWN).status_code == 404
+
+    limited = api(client, certificate.code)
+    page = client.get(reverse("certificates:verify", args=[certificate.printed_code]))
+
+    assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
+    assert "Too many lookups" in limited.json()["error"]
+    assert page.status_code == 429 and page["Retry-After"]
+
+
+def test_every_lookup_is_logged_with_a_hashed_address_and_counted_for_the_holder(client, certificate):
+    client.get(reverse("certificates:verify", args=[certificate.printed_code]), REMOTE_ADDR="203.0.113.9")
+    api(client, certificate.code)
+
+    lookups = CertificateLookup.objects.filter(certificate=certificate)
+    assert lookups.count() == 2
+    assert all(len(lookup.address_hash) == 64 and "203.0.113.9" not in lookup.address_hash for lookup in lookups)
+    client.force_login(certificate.enrollment.user)
+    assert "2 times" in client.get(reverse("certificates:mine")).content.decode()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80))
+def test_no_code_ever_gives_a_server_error(client, text):
+    """The client fixture holds no state between examples; the cache is emptied for each."""
+    cache.clear()  # not rate limited across examples
+    response = api(client, text or " ")
+    assert response.status_code in (200, 400, 404), (text, response.status_code)
+    bulk_response = bulk(client, {"codes": [text]})
+    assert bulk_response.status_code == 200

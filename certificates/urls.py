@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import public_views, views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("learn/certificates/", views.mine, name="mine"),
+    path("learn/certificates/claim/<int:course_id>/", views.claim, name="claim"),
+    path("verify/", public_views.verify_form, name="verify_form"),
+    path("verify/<str:code>/", public_views.verify_page, name="verify"),
+    path("api/v1/certificates/verify/", public_views.api_bulk_verify, name="api_bulk_verify"),
+    path("api/v1/certificates/<str:code>/", public_views.api_certificate, name="api_certificate"),
+]

@@ -1,0 +1,43 @@
+"""The practitioner's certificates, and telling them when a course is complete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from courses.models import CoursePage, Enrollment
+
+from . import selectors, services
+
+
+def announce_completion(request, enrollment) -> None:
+    """Runs the completion rule after a step that may finish the course, and tells the practitioner
+    about a new certificate or about a completion held back (a lapsed approval)."""
+    outcome = services.completion_record(enrollment=enrollment)
+    if outcome.newly_issued:
+        messages.success(
+            request,
+            f"You have completed “{enrollment.course.title}”. "
+            f"Your certificate is ready: {outcome.certificate.printed_code}.",
+        )
+    elif outcome.held_back:
+        messages.warning(request, outcome.held_back)
+
+
+@require_POST
+@login_required
+def claim(request, course_id):
+    """Issues the certificate of a course whose completion was held back, once nothing stands in the way."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    enrollment = get_object_or_404(Enrollment, user=request.user, course=course)
+    announce_completion(request, enrollment)
+    return redirect("certificates:mine")
+
+
+@require_GET
+@login_required
+def mine(request):
+    return TemplateResponse(
+        request, "certificates/my_certificates.html", {"certificates": selectors.certificates_of(user=request.user)}
+    )
