@@ -72,6 +72,24 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
     return CompletionOutcome(certificate=certificate, newly_issued=True)
 
 
+class RevocationError(Exception):
+    """Why a certificate cannot be revoked, in words for the reviewer."""
+
+
+def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
+    """Marks the certificate revoked, with the reason and the time; the record itself stays."""
+    reason = reason.strip()
+    if not reason:
+        raise RevocationError("Give the reason for revoking: the verification page shows it.")
+    revoked = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revocation_reason=reason, revoked_by=by
+    )
+    if not revoked:
+        raise RevocationError("This certificate has already been revoked.")
+    certificate.refresh_from_db()
+    return certificate
+
+
 def _original_certificate(enrollment) -> Certificate | None:
     return Certificate.objects.filter(enrollment=enrollment, reissue_of__isnull=True).first()
 

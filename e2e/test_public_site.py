@@ -3,6 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from certificates.models import Certificate
 from courses.models import CoursePage, LessonPage
 from quizzes.models import QuizPage
 
@@ -19,6 +20,8 @@ def demo_urls():
         "lesson": lesson.url,
         "final assessment": QuizPage.objects.child_of(course).live().get().url,
         "sign in": "/accounts/login/",
+        "verify": "/verify/",
+        "verified certificate": f"/verify/{Certificate.objects.filter(revoked_at__isnull=True).first().printed_code}/",
         "not found": "/no-such-page/",
     }
 

@@ -120,6 +120,20 @@ def graded_questions(snapshot: list[dict]) -> list[Question]:
     return [graded_question(question) for question in snapshot]
 
 
+def right_answers(snapshot: list[dict]) -> dict:
+    """The answers that score every presented question in full, in the shape grading reads."""
+    answers = {}
+    for question in snapshot:
+        right = [choice["key"] for choice in question["choices"] if choice["correct"]]
+        if question["kind"] == QuestionKind.MATCHING:
+            answers[question["key"]] = {pair["left_key"]: pair["right_key"] for pair in question["pairs"]}
+        elif question["kind"] == QuestionKind.MULTIPLE:
+            answers[question["key"]] = right
+        else:
+            answers[question["key"]] = right[0]
+    return answers
+
+
 def question_count(stream) -> int:
     """How many questions each attempt presents."""
     return sum(block.value["draw"] if block.block_type == "pool" else 1 for block in stream)

@@ -158,3 +158,23 @@ def test_racing_completions_issue_one_certificate(catalogue):
 
     assert len(codes) == 8 and len(set(codes)) == 1
     assert Certificate.objects.filter(enrollment=enrollment).count() == 1
+
+
+def test_revoking_keeps_the_record_needs_a_reason_and_happens_once(catalogue):
+    from certificates.services import RevocationError, certificate_revoke
+
+    certificate = issued_certificate(catalogue)
+    reviewer = UserFactory()
+
+    with pytest.raises(RevocationError, match="Give the reason"):
+        certificate_revoke(certificate=certificate, by=reviewer, reason="  ")
+    certificate_revoke(certificate=certificate, by=reviewer, reason="Attended only half of the course.")
+    with pytest.raises(RevocationError, match="already been revoked"):
+        certificate_revoke(certificate=certificate, by=reviewer, reason="Again")
+
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.revoked_by, certificate.revocation_reason) == (
+        "revoked",
+        reviewer,
+        "Attended only half of the course.",
+    )

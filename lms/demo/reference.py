@@ -125,7 +125,21 @@ PROVIDER = {
     "name": "Medical Massage CE",
     "email": "ce@example.com",
     "postal_address": "Demo provider\n100 Example Street\nTallahassee, FL 32301",
+    "signatory_name": "Dana Whitfield, LMT",
+    "signatory_title": "Provider administrator",
 }
+
+# The provider's own numbers with each board, printed on certificates (demo values).
+BOARD_PROVIDER_NUMBERS = {"NCBTMB": "DEMO-AP-1001", "FL": "DEMO-MCE-2201", "TX": "DEMO-CE-3301", "NY": "DEMO-0441"}
+
+# Courses the demo practitioner has completed, each with its certificate; one certificate revoked.
+DEMO_CERTIFICATES = [
+    ("ethics-scope-of-practice-interprofessional", ""),
+    (
+        "fibromyalgia-and-massage",
+        "Issued in error during a records correction; the course will be certified again once rechecked.",
+    ),
+]
 
 HOME = {
     "title": "Home",
@@ -156,4 +170,12 @@ DEMO_STUDY = {
         "the arm. Numbness, tingling, weakness or pain travelling past the elbow is a reason to stop and refer to "
         "the client's physician, as lesson 4 explains."
     ),
+}
+
+DEMO_EVALUATION = {
+    "objectives_met": 5,
+    "content_accurate": 5,
+    "instructor_clear": 4,
+    "useful_in_practice": 5,
+    "comments": "The case vignettes were the most useful part.",
 }

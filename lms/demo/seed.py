@@ -6,6 +6,7 @@ what an editor has changed since.
 
 import datetime
 import io
+import math
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,9 +23,22 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from accounts.services import licence_create
-from courses.models import CourseApproval, CourseIndexPage, CoursePage, Enrollment, Instructor, LessonPage, Topic
+from certificates.models import Certificate
+from certificates.services import certificate_revoke, completion_record
+from courses.models import (
+    CourseApproval,
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    EnrollmentSource,
+    Instructor,
+    LessonPage,
+    LessonProgress,
+    Topic,
+)
 from courses.services import (
     authoring_roles_setup,
+    course_evaluation_submit,
     enrollment_create_free,
     lesson_complete,
     lesson_question_answer,
@@ -34,6 +48,8 @@ from credits.models import Board, CreditCategory
 from lms.models import HomePage, ProviderSettings
 from quizzes import gift
 from quizzes.models import AnswerReveal, QuizKind, QuizPage
+from quizzes.presentation import right_answers
+from quizzes.services import attempt_start, attempt_submit
 
 from . import reference
 from .images import cover_png
@@ -46,6 +62,7 @@ QUIZZES_DIR = Path(__file__).parent / "quizzes"
 class SeedReport:
     created: list[str] = field(default_factory=list)
     users: list[dict] = field(default_factory=list)
+    certificates: list = field(default_factory=list)
     site: Site | None = None
 
 
@@ -65,6 +82,7 @@ def seed_demo() -> SeedReport:
         Board, "code", [dict(code=c, name=n, jurisdiction=j, website=w) for c, n, j, w in reference.BOARDS], report
     )
     _licence_number_patterns(boards, report)
+    _provider_numbers(boards, report)
     instructors = _by_key(
         Instructor,
         "slug",
@@ -82,6 +100,9 @@ def seed_demo() -> SeedReport:
         _final_assessment(course, report)
     report.users = [_user(spec, report, boards=boards) for spec in reference.USERS]
     _demo_study(catalogue, instructors, report)
+    report.certificates = [
+        _demo_certificate(catalogue, slug, reason, report) for slug, reason in reference.DEMO_CERTIFICATES
+    ]
     return report
 
 
@@ -137,6 +158,15 @@ def _licence_number_patterns(boards, report):
             board.full_clean()
             board.save(update_fields=["licence_number_pattern", "licence_number_example"])
             report.created.append(f"licence number format for {code}")
+
+
+def _provider_numbers(boards, report):
+    for code, number in reference.BOARD_PROVIDER_NUMBERS.items():
+        board = boards[code]
+        if not board.provider_number:
+            board.provider_number = number
+            board.save(update_fields=["provider_number"])
+            report.created.append(f"provider number with {code}")
 
 
 def _by_key(model, key, rows, report):
@@ -282,6 +312,35 @@ def _demo_study(catalogue, instructors, report):
     question = lesson_question_ask(user=practitioner, lesson=first_lesson, text=spec["question"])
     lesson_question_answer(user=instructor.user, question=question, text=spec["answer"])
     report.created.append(f"enrolment of {practitioner.email} in {course.slug}")
+
+
+def _demo_certificate(catalogue, slug, revocation_reason, report):
+    """The demo practitioner completes the course the way the site records it (every lesson, the
+    study time, a passing attempt at the final assessment, the evaluation) and gets its certificate."""
+    practitioner = get_user_model().objects.get(email=reference.DEMO_STUDY["practitioner"])
+    course = CoursePage.objects.child_of(catalogue).get(slug=slug)
+    existing = Certificate.objects.filter(enrollment__user=practitioner, enrollment__course=course).first()
+    if existing:
+        return existing
+    enrollment, _ = Enrollment.objects.get_or_create(
+        user=practitioner, course=course, defaults={"source": EnrollmentSource.STAFF}
+    )
+    lessons = list(LessonPage.objects.child_of(course).live().order_by("path"))
+    per_lesson = math.ceil(course.min_study_minutes * 60 / len(lessons))
+    for lesson in lessons:
+        lesson_complete(user=practitioner, lesson=lesson)
+        LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).update(study_seconds=per_lesson)
+    quiz = QuizPage.objects.child_of(course).live().get()
+    attempt = attempt_start(quiz=quiz, user=practitioner)
+    attempt_submit(attempt=attempt, answers=right_answers(attempt.questions))
+    if course.evaluation_required:
+        course_evaluation_submit(user=practitioner, course=course, answers=reference.DEMO_EVALUATION)
+    enrollment.refresh_from_db()
+    certificate = completion_record(enrollment=enrollment).certificate
+    if revocation_reason:
+        certificate_revoke(certificate=certificate, by=None, reason=revocation_reason)
+    report.created.append(f"certificate {certificate.printed_code} for {course.slug}")
+    return certificate
 
 
 def _final_assessment(course, report):

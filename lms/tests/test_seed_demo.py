@@ -13,6 +13,7 @@ from django.test import TestCase
 from django.urls import reverse
 from wagtail.models import Page, Revision, Site
 
+from certificates.models import Certificate
 from courses.models import CourseApproval, CourseIndexPage, CoursePage, LessonPage
 from courses.sizing import ContentSize, count_words
 from credits.models import Board
@@ -106,6 +107,18 @@ class DemoSiteTests(TestCase):
 
         assert response.status_code == 200
         assert response.content.decode().count('class="question"') == quiz.question_count
+
+    def test_the_demo_practitioner_has_a_valid_and_a_revoked_certificate_whose_codes_are_printed(self):
+        certificates = Certificate.objects.filter(enrollment__user__email="practitioner@example.com")
+
+        assert sorted(certificate.status for certificate in certificates) == ["revoked", "valid"]
+        for certificate in certificates:
+            assert certificate.printed_code in self.seed_output
+            page = self.client.get(reverse("certificates:verify", args=[certificate.printed_code]))
+            assert "Nguyễn Thị Minh" in page.content.decode()
+            assert certificate.snapshot["provider"]["number"].startswith("DEMO-")
+        valid = certificates.get(revoked_at__isnull=True)
+        assert valid.enrollment.completed_at and valid.enrollment.final_test_passed_at
 
     def test_demo_approval_numbers_are_marked_as_demo_data(self):
         numbers = CourseApproval.objects.values_list("number", flat=True)

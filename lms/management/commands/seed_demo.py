@@ -18,3 +18,7 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo users (sign in at /accounts/login/, editors at /admin/):")
         for user in report.users:
             self.stdout.write(f"  {user['role']:<13} {user['email']:<26} password: {user['password']}")
+        self.stdout.write("\nThe demo practitioner's certificates (verify them at /verify/):")
+        for certificate in report.certificates:
+            state = "revoked" if certificate.revoked_at else "valid"
+            self.stdout.write(f"  {certificate.printed_code}  {state:<8} {certificate.snapshot['course']['title']}")
