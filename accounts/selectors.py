@@ -11,7 +11,13 @@ from .models import Licence
 # Model permissions that let someone change money or credentials, or grant such rights (a user
 # editor can add anyone to any group). The payments and certificates apps add their refund and
 # revoke permissions here.
-MFA_REQUIRED_PERMISSIONS = ("accounts.add_user", "accounts.change_user", "auth.change_group", "courses.hide_lessonpost")
+MFA_REQUIRED_PERMISSIONS = (
+    "accounts.add_user",
+    "accounts.change_user",
+    "auth.change_group",
+    "courses.hide_lessonpost",
+    "certificates.revoke_certificate",
+)
 
 
 def email_is_verified(*, user) -> bool:

@@ -41,6 +41,7 @@ class Certificate(models.Model):
             ),
         ]
         ordering = ["-issued_at"]
+        permissions = [("revoke_certificate", "Can revoke a certificate")]
 
     def __str__(self):
         return f"{self.printed_code} {self.snapshot['course']['title']} for {self.snapshot['holder']['name']}"

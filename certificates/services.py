@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 from wagtail.models import Site
 
 from courses.models import Enrollment
@@ -16,6 +17,7 @@ from lms.models import ProviderSettings
 
 from .codes import new_code
 from .models import Certificate, CertificateKind
+from .tasks import certificate_email_send
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
                 issued_at=now,
                 snapshot=certificate_snapshot(enrollment=locked, approvals=approvals, completed_at=locked.completed_at),
             )
+            transaction.on_commit(lambda: certificate_email_send.enqueue(certificate.pk))
     except IntegrityError:
         # Another request completed the course first: its certificate is the one.
         return CompletionOutcome(certificate=_original_certificate(enrollment))
@@ -77,16 +80,18 @@ class RevocationError(Exception):
 
 
 def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
-    """Marks the certificate revoked, with the reason and the time; the record itself stays."""
+    """Marks the certificate revoked, with the reason and the time, in the audit log too; the record stays."""
     reason = reason.strip()
     if not reason:
         raise RevocationError("Give the reason for revoking: the verification page shows it.")
-    revoked = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revocation_reason=reason, revoked_by=by
-    )
-    if not revoked:
-        raise RevocationError("This certificate has already been revoked.")
-    certificate.refresh_from_db()
+    with transaction.atomic():
+        revoked = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revocation_reason=reason, revoked_by=by
+        )
+        if not revoked:
+            raise RevocationError("This certificate has already been revoked.")
+        certificate.refresh_from_db()
+        log(instance=certificate, action="certificates.revoke", user=by, data={"reason": reason})
     return certificate
 
 

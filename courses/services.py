@@ -70,6 +70,7 @@ _MODEL_PERMISSIONS = {
         "credits.change_board",
         "credits.add_creditcategory",
         "credits.change_creditcategory",
+        "certificates.revoke_certificate",
     ],
 }
 

@@ -18,17 +18,24 @@ from courses.services import REVIEWERS, authoring_roles_setup
 pytestmark = pytest.mark.django_db
 
 
-def test_completing_the_last_lesson_issues_the_certificate_and_says_so(client, catalogue):
+def test_completing_the_last_lesson_issues_the_certificate_and_says_so(
+    client, catalogue, django_capture_on_commit_callbacks
+):
     enrollment, last_lesson = nearly_complete_enrollment(catalogue)
     client.force_login(enrollment.user)
 
-    response = client.post(reverse("courses:complete_lesson", args=[last_lesson.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("courses:complete_lesson", args=[last_lesson.pk]), follow=True)
 
     certificate = Certificate.objects.get(enrollment=enrollment)
     assert f"Your certificate is ready: {certificate.printed_code}." in response.content.decode()
     enrollment.refresh_from_db()
     assert enrollment.completed_at is not None
     assert certificate.completed_on == timezone.localdate(enrollment.completed_at)
+    [email] = mail.outbox
+    assert email.to == [enrollment.user.email]
+    assert certificate.printed_code in email.body and "Certificate of Achievement" in email.body
+    assert f"/verify/{certificate.printed_code}/" in email.body
     mine = client.get(reverse("certificates:mine")).content.decode()
     assert certificate.printed_code in mine and "Lymphatic Drainage after Surgery" in mine
 
@@ -178,3 +185,40 @@ def test_revoking_keeps_the_record_needs_a_reason_and_happens_once(catalogue):
         reviewer,
         "Attended only half of the course.",
     )
+
+
+def test_a_reviewer_revokes_in_the_admin_with_a_reason_recorded_in_the_audit_log(client, catalogue):
+    from wagtail.models import ModelLogEntry
+
+    authoring_roles_setup(catalogue=catalogue)
+    certificate = issued_certificate(catalogue)
+    reviewer = UserFactory(groups=[REVIEWERS])
+    client.force_login(reviewer)
+
+    listing = client.get(reverse("certificates_admin:index"), {"q": certificate.printed_code.lower()})
+    refused = client.post(reverse("certificates_admin:revoke", args=[certificate.pk]), {"reason": ""})
+    client.post(reverse("certificates_admin:revoke", args=[certificate.pk]), {"reason": "Name misspelt; reissued."})
+
+    assert certificate.printed_code in listing.content.decode()
+    assert refused.status_code == 200 and "This field is required" in refused.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked" and certificate.revoked_by == reviewer
+    entry = ModelLogEntry.objects.get(action="certificates.revoke")
+    assert (entry.user, entry.data["reason"]) == (reviewer, "Name misspelt; reissued.")
+
+
+def test_revoking_needs_the_permission_and_two_factor(client, catalogue):
+    from accounts.selectors import user_must_use_mfa
+
+    certificate = issued_certificate(catalogue)
+    instructor = UserFactory(is_staff=True)
+    client.force_login(instructor)
+
+    assert client.post(reverse("certificates_admin:revoke", args=[certificate.pk]), {"reason": "x"}).status_code in (
+        302,
+        403,
+    )
+    certificate.refresh_from_db()
+    assert certificate.status == "valid"
+    authoring_roles_setup(catalogue=catalogue)
+    assert user_must_use_mfa(user=UserFactory(groups=[REVIEWERS]))

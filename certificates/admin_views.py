@@ -1,0 +1,54 @@
+"""Reviewers find certificates and revoke them with a reason, in the Wagtail admin (two-factor required)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .codes import MalformedCode, canonical
+from .models import Certificate
+
+REVOKE_PERMISSION = "certificates.revoke_certificate"
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="Shown on the public verification page and in the API.",
+    )
+
+
+@permission_required(REVOKE_PERMISSION, raise_exception=True)
+def index(request):
+    query = request.GET.get("q", "").strip()
+    certificates = Certificate.objects.select_related("enrollment__user").order_by("-issued_at")
+    if query:
+        try:
+            certificates = certificates.filter(code=canonical(query))
+        except MalformedCode:
+            certificates = certificates.filter(
+                Q(enrollment__user__email__iexact=query) | Q(snapshot__holder__name__icontains=query)
+            )
+    context = {"certificates": certificates[:50], "query": query}
+    return TemplateResponse(request, "certificates/admin/index.html", context)
+
+
+@permission_required(REVOKE_PERMISSION, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def revoke(request, certificate_id):
+    certificate = get_object_or_404(Certificate, pk=certificate_id)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
+        except services.RevocationError as error:
+            form.add_error("reason", str(error))
+        else:
+            messages.success(request, f"Certificate {certificate.printed_code} is revoked.")
+            return redirect("certificates_admin:index")
+    return TemplateResponse(request, "certificates/admin/revoke.html", {"certificate": certificate, "form": form})
