@@ -50,10 +50,6 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self):
-        return self.name_for_certificates
-
-    @property
-    def name_for_certificates(self) -> str:
         return self.legal_name or self.get_full_name() or self.email
 
 

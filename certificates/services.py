@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,7 +13,6 @@ from wagtail.models import Site
 from courses.models import Enrollment
 from courses.selectors import enrollment_completion_blockers
 from courses.services import REVIEWERS
-from credits.models import DeliveryType
 from lms.models import ProviderSettings
 
 from .codes import new_code
@@ -32,47 +32,67 @@ class CompletionOutcome:
 
 def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
     """Evaluates DESIGN's completion rule; if it is met, records the completion and issues the
-    certificate together. Call it after anything that can complete a course (a lesson, a quiz,
-    the evaluation); calling it again changes nothing."""
+    certificate in one transaction. Call it after anything that can complete a course (a lesson,
+    a quiz, the evaluation); once a certificate exists, calling it again changes nothing."""
     existing = _original_certificate(enrollment)
     if existing is not None:
         return CompletionOutcome(certificate=existing)
-    blockers = enrollment_completion_blockers(enrollment=enrollment)
-    if blockers:
-        return CompletionOutcome(blockers=tuple(blockers))
-    course = enrollment.course
-    approvals = list(course.approvals.select_related("board").prefetch_related("categories").order_by("sort_order"))
-    lapsed = [approval for approval in approvals if not approval.is_current]
-    if lapsed or not approvals:
-        _alert_reviewers(course, lapsed)
-        names = ", ".join(f"{a.board.name} (lapsed {a.expires_on:%B %-d, %Y})" for a in lapsed)
-        reason = (
-            f"Your course is complete, but its approval by {names} has lapsed, so no certificate can be issued "
-            "under it yet. Our reviewers have been told; your certificate will be issued once it is renewed."
-            if lapsed
-            else "Your course is complete, but it has no board approval yet; our reviewers have been told."
-        )
-        return CompletionOutcome(held_back=reason)
-    now = timezone.now()
     try:
         with transaction.atomic():
-            locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+            # The rule is read under the enrolment's lock, so two completions cannot both pass it.
+            locked = Enrollment.objects.select_for_update().select_related("course", "user").get(pk=enrollment.pk)
+            blockers = enrollment_completion_blockers(enrollment=locked)
+            if not locked.user.legal_name.strip():
+                blockers.append("Record your legal name in your profile: certificates print it as boards require.")
+            if blockers:
+                return CompletionOutcome(blockers=tuple(blockers))
+            course = locked.course
+            approvals = list(
+                course.approvals.select_related("board").prefetch_related("categories").order_by("sort_order")
+            )
+            current = [approval for approval in approvals if approval.is_current]
+            lapsed = [approval for approval in approvals if not approval.is_current]
+            if lapsed:
+                _alert_reviewers(course, lapsed, enrollment=locked, held_back=not current)
+            if not current:
+                return CompletionOutcome(held_back=_held_back_reason(lapsed))
+            now = timezone.now()
             if locked.completed_at is None:
                 locked.completed_at = now
                 locked.save(update_fields=["completed_at"])
             certificate = Certificate.objects.create(
                 enrollment=locked,
-                code=new_code(),
-                kind=_kind_for(course),
+                code=_unused_code(),
+                kind=_kind_for(locked),
                 completed_on=timezone.localdate(locked.completed_at),
                 issued_at=now,
-                snapshot=certificate_snapshot(enrollment=locked, approvals=approvals, completed_at=locked.completed_at),
+                # Only current approvals: none is printed under a lapsed one.
+                snapshot=certificate_snapshot(enrollment=locked, approvals=current, completed_at=locked.completed_at),
             )
             transaction.on_commit(lambda: certificate_email_send.enqueue(certificate.pk))
     except IntegrityError:
-        # Another request completed the course first: its certificate is the one.
-        return CompletionOutcome(certificate=_original_certificate(enrollment))
+        # Another request completed the course first (the constraint allows one original certificate).
+        winner = _original_certificate(enrollment)
+        if winner is None:
+            raise
+        return CompletionOutcome(certificate=winner)
     return CompletionOutcome(certificate=certificate, newly_issued=True)
+
+
+def _held_back_reason(lapsed) -> str:
+    if not lapsed:
+        return "Your course is complete, but it has no board approval yet; our reviewers have been told."
+    names = ", ".join(f"{a.board.name} (lapsed {a.expires_on:%B %-d, %Y})" for a in lapsed)
+    return (
+        f"Your course is complete, but its approval by {names} has lapsed, so no certificate can be issued "
+        "under it yet. Our reviewers have been told; your certificate will be issued once it is renewed."
+    )
+
+
+def _unused_code() -> str:
+    while Certificate.objects.filter(code=(code := new_code())).exists():
+        pass  # one chance in 2^60 per certificate: never expected, but never a duplicate either
+    return code
 
 
 class RevocationError(Exception):
@@ -99,19 +119,21 @@ def _original_certificate(enrollment) -> Certificate | None:
     return Certificate.objects.filter(enrollment=enrollment, reissue_of__isnull=True).first()
 
 
-def _kind_for(course) -> str:
-    return CertificateKind.COMPLETION if course.delivery == DeliveryType.LIVE else CertificateKind.ACHIEVEMENT
+def _kind_for(enrollment) -> str:
+    """NCBTMB: achievement when a test was passed, completion for attendance alone."""
+    return CertificateKind.ACHIEVEMENT if enrollment.final_test_passed_at else CertificateKind.COMPLETION
 
 
 def certificate_snapshot(*, enrollment, approvals, completed_at) -> dict:
     """Everything the certificate prints, as it stands now."""
     user, course = enrollment.user, enrollment.course
-    provider = ProviderSettings.for_site(Site.objects.get(is_default_site=True))
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    provider = ProviderSettings.for_site(site) if site else ProviderSettings()
     licences = user.licences.select_related("board").order_by("board__code", "number")
     categories = sorted({category.name for approval in approvals for category in approval.categories.all()})
     return {
         "holder": {
-            "name": user.name_for_certificates,
+            "name": user.legal_name.strip(),
             "licences": [
                 {
                     "board": licence.board.code,
@@ -143,7 +165,7 @@ def certificate_snapshot(*, enrollment, approvals, completed_at) -> dict:
                 for approval in approvals
             ],
         },
-        "certificate_kind": _kind_for(course),
+        "certificate_kind": _kind_for(enrollment),
         "provider": {
             "name": provider.name,
             "email": provider.email,
@@ -155,20 +177,26 @@ def certificate_snapshot(*, enrollment, approvals, completed_at) -> dict:
     }
 
 
-def _alert_reviewers(course, lapsed) -> None:
-    """Tells the reviewers, once the surrounding transaction commits, that a completion waits on an approval."""
+def _alert_reviewers(course, lapsed, *, enrollment, held_back: bool) -> None:
+    """Emails the reviewers, after the transaction commits, about a lapsed approval that a completion
+    met; once a day per enrolment, however often the practitioner asks."""
+    if not cache.add(f"certificates:lapsed-alert:{enrollment.pk}", True, timeout=24 * 3600):
+        return
     reviewers = list(
         get_user_model().objects.filter(groups__name=REVIEWERS, is_active=True).values_list("email", flat=True)
     )
     if not reviewers:
         return
     boards = ", ".join(f"{a.board.name} (number {a.number}, lapsed {a.expires_on:%Y-%m-%d})" for a in lapsed)
+    consequence = (
+        "no certificate could be issued; the practitioner collects it from the course page once it is renewed."
+        if held_back
+        else "the certificate was issued under the course's other, current approvals only."
+    )
     body = (
-        f"A practitioner has completed “{course.title}”, but no certificate could be issued: "
-        + (f"its approval by {boards} has lapsed." if lapsed else "it has no board approval.")
-        + " Renew or remove the approval in the course's Board approvals; the practitioner can then "
-        "collect the certificate from the course page."
+        f"A practitioner has completed “{course.title}”, but its approval by {boards} has lapsed, so {consequence} "
+        "Renew or remove the approval in the course's Board approvals."
     )
     transaction.on_commit(
-        lambda: send_mail(f"Certificate held: {course.title}", body, None, reviewers, fail_silently=True)
+        lambda: send_mail(f"Lapsed approval: {course.title}", body, None, reviewers, fail_silently=True)
     )

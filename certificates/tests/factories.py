@@ -12,7 +12,9 @@ from courses.tests.factories import CourseApprovalFactory, CoursePageFactory, En
 from credits.tests.factories import BoardFactory, CreditCategoryFactory
 
 
-def nearly_complete_enrollment(catalogue, *, delivery="home_study", lapsed=False, legal_name="Nguyễn Thị Minh"):
+def nearly_complete_enrollment(
+    catalogue, *, delivery="home_study", lapsed=False, legal_name="Nguyễn Thị Minh", test_passed=True
+):
     """Every lesson but the last done, the study time served, the evaluation sent and the final
     test passed: completing the last lesson completes the course."""
     course = CoursePageFactory(
@@ -32,7 +34,9 @@ def nearly_complete_enrollment(catalogue, *, delivery="home_study", lapsed=False
     approval.save()
     user = UserFactory(verified_email=True, legal_name=legal_name)
     LicenceFactory(user=user, board=board, number="MA98765")
-    enrollment = EnrollmentFactory(user=user, course=course, final_test_passed_at=timezone.now())
+    enrollment = EnrollmentFactory(
+        user=user, course=course, final_test_passed_at=timezone.now() if test_passed else None
+    )
     for lesson in lessons:
         LessonProgress.objects.create(
             enrollment=enrollment,

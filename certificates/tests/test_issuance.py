@@ -84,8 +84,39 @@ def test_later_edits_to_the_course_or_the_practitioner_change_nothing_printed(ca
     assert Certificate.objects.get(pk=certificate.pk).snapshot == before
 
 
-def test_a_live_course_gives_a_certificate_of_completion(catalogue):
-    assert issued_certificate(catalogue, delivery="live").kind == "completion"
+def test_a_live_course_attended_without_a_test_gives_a_certificate_of_completion(catalogue):
+    assert issued_certificate(catalogue, delivery="live", test_passed=False).kind == "completion"
+
+
+def test_no_certificate_without_a_legal_name_and_never_an_email_in_its_place(catalogue):
+    enrollment, last_lesson = nearly_complete_enrollment(catalogue, legal_name="")
+    from courses.models import LessonProgress
+
+    LessonProgress.objects.filter(enrollment=enrollment, lesson=last_lesson).update(completed_at=timezone.now())
+
+    outcome = completion_record(enrollment=enrollment)
+
+    assert outcome.certificate is None
+    assert outcome.blockers == ("Record your legal name in your profile: certificates print it as boards require.",)
+
+
+def test_a_lapsed_approval_among_current_ones_is_left_off_the_certificate(catalogue):
+    from courses.tests.factories import CourseApprovalFactory
+    from credits.tests.factories import BoardFactory
+
+    enrollment, last_lesson = nearly_complete_enrollment(catalogue)
+    CourseApprovalFactory(
+        course=enrollment.course,
+        board=BoardFactory(code="fl", name="Florida"),
+        expires_on=timezone.localdate().replace(year=2020),
+    )
+    from courses.models import LessonProgress
+
+    LessonProgress.objects.filter(enrollment=enrollment, lesson=last_lesson).update(completed_at=timezone.now())
+
+    certificate = completion_record(enrollment=enrollment).certificate
+
+    assert [approval["board"] for approval in certificate.snapshot["course"]["approvals"]] == ["ncbtmb"]
 
 
 def test_completion_is_recorded_once_however_often_it_is_evaluated(catalogue):
