@@ -13,7 +13,8 @@ BODY_LENGTH = 12
 CODE_LENGTH = BODY_LENGTH + 1
 _VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
-_IGNORED = str.maketrans("", "", " -\t\n\r\u00a0\u2010\u2011\u2012\u2013\u2014")
+# Spaces and dashes of every kind, and the invisible characters a copy from a PDF can carry.
+_IGNORED = str.maketrans("", "", " -\t\n\r\u00a0\u00ad\u200b\u200c\u200d\u2060\ufeff\u2010\u2011\u2012\u2013\u2014")
 
 
 class MalformedCode(ValueError):
@@ -40,7 +41,10 @@ def canonical(text: str) -> str:
     """The canonical form of a typed code; MalformedCode if it cannot be one."""
     if not isinstance(text, str) or len(text) > 64:
         raise MalformedCode("A certificate code has 13 symbols.")
-    code = text.translate(_IGNORED).upper().translate(_LOOKALIKES)
+    code = text.translate(_IGNORED)
+    if not code.isascii():  # before upper(), which turns some letters into two, or into I
+        raise MalformedCode("A certificate code uses only digits and the letters A to Z except U.")
+    code = code.upper().translate(_LOOKALIKES)
     if len(code) != CODE_LENGTH:
         raise MalformedCode("A certificate code has 13 symbols.")
     if any(symbol not in _VALUE for symbol in code):

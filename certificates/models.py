@@ -17,7 +17,7 @@ class Certificate(models.Model):
     that later edits to the course, the approvals, the provider or the practitioner change nothing."""
 
     enrollment = models.ForeignKey("courses.Enrollment", on_delete=models.PROTECT, related_name="certificates")
-    code = models.CharField(max_length=13, unique=True, help_text="Canonical form, without dashes.")
+    code = models.CharField(max_length=13, unique=True, help_text="Stored without dashes; shown as printed_code.")
     kind = models.CharField(max_length=20, choices=CertificateKind.choices)
     completed_on = models.DateField()
     issued_at = models.DateTimeField()

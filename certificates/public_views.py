@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import verification
 from .codes import MalformedCode, canonical, printed
@@ -30,8 +30,8 @@ def verification_response(view):
     return never_cache(wrapped)
 
 
-@require_GET
 @verification_response
+@require_safe
 def verify_form(request):
     typed = request.GET.get("code", "")
     if typed:
@@ -44,8 +44,8 @@ def verify_form(request):
     return TemplateResponse(request, "certificates/verify_form.html", {})
 
 
-@require_GET
 @verification_response
+@require_safe
 def verify_page(request, code):
     client = verification.client_hash(request)
     wait = verification.retry_after(client, codes=1)
@@ -56,35 +56,35 @@ def verify_page(request, code):
     [(code, status, certificate)] = verification.look_up([code], client=client, channel=LookupChannel.PAGE)
     context = {"code": code, "status": status, "certificate": certificate}
     if certificate:
-        context["result"] = verification.certificate_json(code, status, certificate, credential_url=None)
+        context["result"] = verification.certificate_json(code, status, certificate)
     return TemplateResponse(request, "certificates/verify_result.html", context, status=HTTP_STATUS[status])
 
 
-@require_GET
 @verification_response
+@require_safe
 def api_certificate(request, code):
     client = verification.client_hash(request)
     wait = verification.retry_after(client, codes=1)
     if wait:
         return _too_many(wait)
     [(code, status, certificate)] = verification.look_up([code], client=client, channel=LookupChannel.API)
-    body = verification.certificate_json(code, status, certificate, credential_url=None)
+    body = verification.certificate_json(code, status, certificate)
     return JsonResponse(body, status=HTTP_STATUS[status], json_dumps_params={"ensure_ascii": False})
 
 
 @csrf_exempt  # a JSON API for scripts: no cookies, no session, nothing to forge
-@require_POST
 @verification_response
+@require_POST
 def api_bulk_verify(request):
     if request.content_type != "application/json":
         return _bad_request("Send a JSON body with Content-Type: application/json.")
     try:
         body = json.loads(request.body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # JSONDecodeError is a ValueError
         return _bad_request("The body is not valid JSON.")
     codes = body.get("codes") if isinstance(body, dict) else None
-    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
-        return _bad_request('The body must be an object with "codes": a list of strings.')
+    if not isinstance(codes, list):
+        return _bad_request('The body must be an object with "codes": a list of codes.')
     if not 1 <= len(codes) <= verification.MAX_BULK_CODES:
         return _bad_request(f"Send between 1 and {verification.MAX_BULK_CODES} codes at a time.")
     client = verification.client_hash(request)
@@ -93,7 +93,7 @@ def api_bulk_verify(request):
         return _too_many(wait)
     results = verification.look_up(codes, client=client, channel=LookupChannel.BULK)
     return JsonResponse(
-        {"results": [verification.certificate_json(*result, credential_url=None) for result in results]},
+        {"results": [verification.certificate_json(*result) for result in results]},
         json_dumps_params={"ensure_ascii": False},
     )
 

@@ -1,25 +1,31 @@
 """Reading certificate codes for regulators: statuses, the contract's JSON, limits and the lookup log."""
 
-import hashlib
-import hmac
+import ipaddress
 
 from allauth.account.adapter import get_adapter
-from django.conf import settings
+from django.utils.crypto import salted_hmac
 
-from .codes import MalformedCode, canonical
+from .codes import MalformedCode, canonical, printed
 from .models import Certificate, CertificateLookup
 from .ratelimit import Limit
 
 MAX_BULK_CODES = 100
-# Generous for a board auditing a roster; tight on misses, which is what guessing codes produces.
-LOOKUPS = Limit("certificate-lookups", allowed=1000, period_seconds=3600)
+# Generous for a board auditing rosters; tight on misses (well-formed codes never issued), which is
+# what guessing produces. A typo is not a miss: the check symbol already tells it apart, publicly.
+# The miss count is checked before a request and added after, so one bulk request can overshoot
+# it by at most MAX_BULK_CODES; with 2^60 possible codes, that is still no way to find one.
+LOOKUPS = Limit("certificate-lookups", allowed=5000, period_seconds=3600)
 MISSES = Limit("certificate-misses", allowed=30, period_seconds=600)
 
 
 def client_hash(request) -> str:
-    """A keyed hash of the client's address: enough to count and to spot abuse, not to identify anyone."""
+    """A keyed hash of the client's address (its /64 for IPv6, which one client holds whole): enough
+    to count and to spot abuse, not to identify anyone."""
     address = get_adapter(request).get_client_ip(request)
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6:
+        address = str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return salted_hmac("certificates.lookup-address", address, algorithm="sha256").hexdigest()
 
 
 def retry_after(client: str, codes: int) -> int | None:
@@ -37,33 +43,41 @@ def look_up(texts: list, *, client: str, channel: str) -> list[tuple[str, str, C
             readings.append(canonical(text))
         except MalformedCode:
             readings.append(None)
-    found = Certificate.objects.select_related("reissue_of").in_bulk(
-        [code for code in readings if code], field_name="code"
-    )
+    found = Certificate.objects.in_bulk([code for code in readings if code], field_name="code")
     results = []
     for text, code in zip(texts, readings, strict=True):
         if code is None:
-            results.append((str(text)[:64], "malformed", None))
+            results.append((_as_given(text), "malformed", None))
         elif code not in found:
-            results.append((code, "not_found", None))
+            results.append((printed(code), "not_found", None))
         else:
-            results.append((code, found[code].status, found[code]))
+            results.append((printed(code), found[code].status, found[code]))
     CertificateLookup.objects.bulk_create(
         CertificateLookup(certificate=cert, code=code, status=status, channel=channel, address_hash=client)
         for code, status, cert in results
     )
     LOOKUPS.spend(client, len(results))
-    MISSES.spend(client, sum(1 for _, status, _ in results if status in ("not_found", "malformed")))
+    MISSES.spend(client, sum(1 for _, status, _ in results if status == "not_found"))
     return results
 
 
+def _as_given(text) -> str:
+    """Malformed input, shortened and made safe to store and echo: printable characters only."""
+    given = text if isinstance(text, str) else repr(text)
+    return "".join(
+        char if char.isprintable() and not 0xD800 <= ord(char) <= 0xDFFF else "\ufffd" for char in given[:64]
+    )
+
+
 def masked(number: str) -> str:
-    """A licence number as a verification page shows it: all but the last three characters hidden."""
-    return "•" * max(len(number) - 3, 0) + number[-3:]
+    """A licence number as a verification page shows it: all but the last three characters hidden
+    (a number of four or fewer is hidden whole)."""
+    return "•" * len(number) if len(number) <= 4 else "•" * (len(number) - 3) + number[-3:]
 
 
-def certificate_json(code: str, status: str, certificate: Certificate | None, *, credential_url: str | None) -> dict:
-    """One result as DESIGN's contract gives it; not_found and malformed carry only the code and status."""
+def certificate_json(code: str, status: str, certificate: Certificate | None) -> dict:
+    """One result as DESIGN's contract gives it; not_found and malformed carry only the code and status.
+    The code is given as printed (`7K3M-9QXR-T2HW-4`) whenever it could be read."""
     if certificate is None:
         return {"code": code, "status": status}
     snapshot = certificate.snapshot
@@ -94,5 +108,6 @@ def certificate_json(code: str, status: str, certificate: Certificate | None, *,
         "issued_at": certificate.issued_at.isoformat(),
         "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
         "revocation_reason": certificate.revocation_reason or None,
-        "credential_url": credential_url,
+        # The signed credential is the next step of this work; until it is served, there is no URL.
+        "credential_url": None,
     }

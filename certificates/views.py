@@ -11,7 +11,7 @@ from courses.models import CoursePage, Enrollment
 from . import selectors, services
 
 
-def announce_completion(request, enrollment) -> None:
+def announce_completion(request, enrollment) -> services.CompletionOutcome:
     """Runs the completion rule after a step that may finish the course, and tells the practitioner
     about a new certificate or about a completion held back (a lapsed approval)."""
     outcome = services.completion_record(enrollment=enrollment)
@@ -23,6 +23,7 @@ def announce_completion(request, enrollment) -> None:
         )
     elif outcome.held_back:
         messages.warning(request, outcome.held_back)
+    return outcome
 
 
 @require_POST
@@ -31,7 +32,10 @@ def claim(request, course_id):
     """Issues the certificate of a course whose completion was held back, once nothing stands in the way."""
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     enrollment = get_object_or_404(Enrollment, user=request.user, course=course)
-    announce_completion(request, enrollment)
+    outcome = announce_completion(request, enrollment)
+    if outcome.blockers:
+        messages.info(request, "To complete the course: " + " ".join(outcome.blockers))
+        return redirect(course.url)
     return redirect("certificates:mine")
 
 

@@ -6,8 +6,9 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-# Completing a step may complete the course, which the certificates app records: views are where
-# the layers meet, so the lower apps' services never import a higher app.
+# Completing a step may complete the course, which the certificates app records. This is the one
+# place a lower app reaches up, and only its views do: its models and services never import
+# certificates, so the layering DESIGN describes holds below the HTTP edge.
 from certificates.views import announce_completion
 
 from . import selectors, services

@@ -59,7 +59,15 @@ def test_any_text_is_either_a_code_or_malformed(text):
     assert len(code) == CODE_LENGTH and canonical(code) == code
 
 
-@pytest.mark.parametrize("text", ["", "7K3M-9QXR-T2HW", "7K3M-9QXR-T2HW-4X", "7K3M-9QXR-T2HW-U", "☃" * 13, None])
+def test_invisible_characters_from_a_pdf_copy_are_ignored():
+    code = new_code()
+    assert canonical("\u00ad".join(code) + "\u200b") == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "7K3M-9QXR-T2HW", "7K3M-9QXR-T2HW-4X", "7K3M-9QXR-T2HW-U", "☃" * 13, None, "ß" * 6 + "1", "\u0131" * 13],
+)
 def test_what_cannot_be_a_code_is_malformed(text):
     with pytest.raises(MalformedCode):
         canonical(text)

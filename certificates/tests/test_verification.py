@@ -104,7 +104,7 @@ def test_the_api_answers_the_contract(client, certificate):
 def test_not_found_and_malformed_carry_only_the_code_and_status(client):
     missing, malformed = api(client, UNKNOWN), api(client, "7K3M-9QXR")
 
-    assert (missing.status_code, missing.json()) == (404, {"code": UNKNOWN, "status": "not_found"})
+    assert (missing.status_code, missing.json()) == (404, {"code": printed(UNKNOWN), "status": "not_found"})
     assert (malformed.status_code, malformed.json()) == (400, {"code": "7K3M-9QXR", "status": "malformed"})
 
 
@@ -143,9 +143,10 @@ BULK_QUERIES = 2  # the certificates, then the lookup log
     [
         ("{not json", "application/json", "The body is not valid JSON."),
         ({"codes": ["x"]}, "text/plain", "Send a JSON body with Content-Type: application/json."),
-        ({"codes": "7K3M"}, "application/json", 'The body must be an object with "codes": a list of strings.'),
-        (["7K3M"], "application/json", 'The body must be an object with "codes": a list of strings.'),
-        ({"codes": [1, 2]}, "application/json", 'The body must be an object with "codes": a list of strings.'),
+        ({"codes": "7K3M"}, "application/json", 'The body must be an object with "codes": a list of codes.'),
+        (["7K3M"], "application/json", 'The body must be an object with "codes": a list of codes.'),
+        ("[" * 100_000, "application/json", "The body is not valid JSON."),
+        ('{"codes": ' + "1" * 5000 + "}", "application/json", "The body is not valid JSON."),
         ({"codes": []}, "application/json", f"Send between 1 and {MAX_BULK_CODES} codes at a time."),
         ({"codes": ["x"] * 101}, "application/json", f"Send between 1 and {MAX_BULK_CODES} codes at a time."),
     ],
@@ -189,3 +190,37 @@ def test_no_code_ever_gives_a_server_error(client, text):
     assert response.status_code in (200, 400, 404), (text, response.status_code)
     bulk_response = bulk(client, {"codes": [text]})
     assert bulk_response.status_code == 200
+
+
+def test_odd_entries_in_a_bulk_request_are_each_malformed_and_safe_to_echo(client, certificate):
+    body = '{"codes": [1, null, "\\ud800", "\\u0000abc", "CODE"]}'.replace("CODE", certificate.code)
+    response = bulk(client, body)
+
+    results = response.json()["results"]
+    assert [result["status"] for result in results] == ["malformed"] * 4 + ["valid"]
+    assert results[3]["code"] == "\ufffdabc"
+
+
+def test_typos_do_not_use_up_the_miss_limit_but_unknown_codes_do(client, certificate):
+    mistyped = certificate.code[:-1] + ("0" if certificate.code[-1] != "0" else "1")
+    for _ in range(MISSES.allowed + 5):
+        assert api(client, mistyped).status_code == 400
+    assert api(client, certificate.code).status_code == 200
+
+
+def test_an_ipv6_client_is_limited_across_its_whole_64(client, certificate):
+    for n in range(MISSES.allowed):
+        client.get(f"/api/v1/certificates/{UNKNOWN}/", REMOTE_ADDR=f"2001:db8::{n:x}")
+
+    assert client.get(f"/api/v1/certificates/{certificate.code}/", REMOTE_ADDR="2001:db8::ffff").status_code == 429
+    assert client.get(f"/api/v1/certificates/{certificate.code}/", REMOTE_ADDR="2001:db8:1::1").status_code == 200
+
+
+def test_every_verification_answer_carries_noindex_and_no_cache_even_a_405(client):
+    for response in [
+        client.post(reverse("certificates:verify", args=[UNKNOWN])),
+        client.get(reverse("certificates:api_bulk_verify")),
+    ]:
+        assert response.status_code == 405
+        assert response["X-Robots-Tag"] == "noindex, nofollow" and "no-cache" in response["Cache-Control"]
+    assert client.head(reverse("certificates:api_certificate", args=[UNKNOWN])).status_code == 404

@@ -255,5 +255,5 @@ QUIZ_PAGE_QUERIES = 18
 START_QUERIES = 12
 ATTEMPT_PAGE_QUERIES = 8
 SAVE_QUERIES = 4
-SUBMIT_QUERIES = 15  # with the completion rule, evaluated after a passed final
+SUBMIT_QUERIES = 17  # with the completion rule, evaluated after a passed final
 RESULT_PAGE_QUERIES = 9
