@@ -1,9 +1,14 @@
 """Certificates issued on completion, and the log of every verification lookup."""
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 
 from .codes import printed
+
+
+def private_storage():
+    return storages["private"]
 
 
 class CertificateKind(models.TextChoices):
@@ -25,6 +30,8 @@ class Certificate(models.Model):
     reissue_of = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reissued_as"
     )
+    pdf = models.FileField(storage=private_storage, upload_to="certificates/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, help_text="Of the stored PDF, to tell it was not altered.")
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(blank=True)
     revoked_by = models.ForeignKey(

@@ -17,7 +17,7 @@ from lms.models import ProviderSettings
 
 from .codes import new_code
 from .models import Certificate, CertificateKind
-from .tasks import certificate_email_send
+from .tasks import certificate_email_send, certificate_pdf_render
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
                 # Only current approvals: none is printed under a lapsed one.
                 snapshot=certificate_snapshot(enrollment=locked, approvals=current, completed_at=locked.completed_at),
             )
+            transaction.on_commit(lambda: certificate_pdf_render.enqueue(certificate.pk))
             transaction.on_commit(lambda: certificate_email_send.enqueue(certificate.pk))
     except IntegrityError:
         # Another request completed the course first (the constraint allows one original certificate).

@@ -2,22 +2,20 @@
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django_tasks import task
-from wagtail.models import Site
 
 from .models import Certificate
+from .pdf import certificate_pdf_store
+from .selectors import absolute_url
 
 
 @task()
 def certificate_email_send(certificate_id: int) -> None:
     certificate = Certificate.objects.select_related("enrollment__user").get(pk=certificate_id)
-    site = Site.objects.filter(is_default_site=True).first()
-    base = site.root_url if site else ""
     context = {
         "certificate": certificate,
-        "verify_url": base + reverse("certificates:verify", args=[certificate.printed_code]),
-        "certificates_url": base + reverse("certificates:mine"),
+        "verify_url": absolute_url("certificates:verify", certificate.printed_code),
+        "certificates_url": absolute_url("certificates:mine"),
     }
     send_mail(
         subject=f"Your certificate: {certificate.snapshot['course']['title']}",
@@ -25,3 +23,8 @@ def certificate_email_send(certificate_id: int) -> None:
         from_email=None,
         recipient_list=[certificate.enrollment.user.email],
     )
+
+
+@task()
+def certificate_pdf_render(certificate_id: int) -> None:
+    certificate_pdf_store(Certificate.objects.get(pk=certificate_id))

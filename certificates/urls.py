@@ -7,6 +7,7 @@ app_name = "certificates"
 urlpatterns = [
     path("learn/certificates/", views.mine, name="mine"),
     path("learn/certificates/claim/<int:course_id>/", views.claim, name="claim"),
+    path("learn/certificates/<str:code>.pdf", views.pdf, name="pdf"),
     path("verify/", public_views.verify_form, name="verify_form"),
     path("verify/<str:code>/", public_views.verify_page, name="verify"),
     path("api/v1/certificates/verify/", public_views.api_bulk_verify, name="api_bulk_verify"),

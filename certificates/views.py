@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
@@ -9,6 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from courses.models import CoursePage, Enrollment
 
 from . import selectors, services
+from .models import Certificate
+from .pdf import stored_pdf
 
 
 def announce_completion(request, enrollment) -> services.CompletionOutcome:
@@ -45,3 +48,14 @@ def mine(request):
     return TemplateResponse(
         request, "certificates/my_certificates.html", {"certificates": selectors.certificates_of(user=request.user)}
     )
+
+
+@require_GET
+@login_required
+def pdf(request, code):
+    """The holder's own certificate as a PDF (rendered again from the snapshot if the file was lost)."""
+    certificate = get_object_or_404(Certificate, code=code, enrollment__user=request.user)
+    response = HttpResponse(stored_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.printed_code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

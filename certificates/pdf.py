@@ -1,0 +1,50 @@
+"""The certificate as a PDF worth framing: a Django template laid out by WeasyPrint, from the snapshot only."""
+
+import hashlib
+
+import segno
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from .models import Certificate
+from .selectors import absolute_url
+
+
+def certificate_html(certificate: Certificate) -> str:
+    verify_url = absolute_url("certificates:verify", certificate.printed_code)
+    qr = segno.make(verify_url, error="m")
+    context = {
+        "certificate": certificate,
+        "snapshot": certificate.snapshot,
+        "verify_url": verify_url,
+        "qr_code": qr.svg_data_uri(scale=4, border=0, dark="#1d2b36"),
+    }
+    return render_to_string("certificates/pdf.html", context)
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    return HTML(string=certificate_html(certificate)).write_pdf()
+
+
+def certificate_pdf_store(certificate: Certificate) -> Certificate:
+    """Renders the PDF from the snapshot and stores it with its SHA-256."""
+    content = certificate_pdf(certificate)
+    if certificate.pdf:
+        certificate.pdf.delete(save=False)
+    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(content), save=False)
+    certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    certificate.save(update_fields=["pdf", "pdf_sha256"])
+    return certificate
+
+
+def stored_pdf(certificate: Certificate) -> bytes:
+    """The stored PDF if it is there and unaltered; otherwise rendered again from the snapshot and stored."""
+    if certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name):
+        with certificate.pdf.open("rb") as stored:
+            content = stored.read()
+        if hashlib.sha256(content).hexdigest() == certificate.pdf_sha256:
+            return content
+    certificate_pdf_store(certificate)
+    with certificate.pdf.open("rb") as stored:
+        return stored.read()

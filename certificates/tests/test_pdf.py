@@ -1,0 +1,77 @@
+"""The certificate PDF: every printed field, names in any script, stored with its hash, regenerated if lost."""
+
+import hashlib
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.tests.factories import UserFactory
+from certificates.pdf import stored_pdf
+from certificates.tests.factories import issued_certificate
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+@pytest.mark.parametrize("name", ["Nguyễn Thị Minh", "Łukasz Żółć"])
+def test_the_pdf_prints_every_field_boards_ask_for(catalogue, name, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = issued_certificate(catalogue, legal_name=name)
+    certificate.refresh_from_db()
+
+    content = certificate.pdf.open("rb").read()
+    text = pdf_text(content)
+    reader = PdfReader(io.BytesIO(content))
+
+    assert len(reader.pages) == 1 and reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
+    assert name in text
+    for printed in [
+        "Certificate of Achievement",
+        "Lymphatic Drainage after Surgery",
+        "1.50 CE hours",
+        "Home study",
+        "Manual Lymphatic Drainage after Surgery",  # the title as approved
+        "DEMO-451234",
+        "AP-1234",
+        "NCBTMB licence MA98765",
+        "Pathology",
+        "Medical Massage CE",
+        certificate.printed_code,
+        f"/verify/{certificate.printed_code}/",
+    ]:
+        assert printed in text, printed
+    assert "CEU" not in text
+    assert certificate.pdf_sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_a_lost_or_altered_pdf_is_rendered_again_from_the_snapshot(catalogue):
+    certificate = issued_certificate(catalogue)
+    first = stored_pdf(certificate)
+    certificate.pdf.storage.delete(certificate.pdf.name)
+
+    again = stored_pdf(certificate)
+    with certificate.pdf.storage.open(certificate.pdf.name, "wb") as tampered:
+        tampered.write(b"%PDF-1.7 forged")
+    restored = stored_pdf(certificate)
+
+    assert pdf_text(again) == pdf_text(first)
+    assert restored.startswith(b"%PDF") and b"forged" not in restored
+
+
+def test_only_the_holder_downloads_the_pdf(client, catalogue):
+    certificate = issued_certificate(catalogue)
+    url = reverse("certificates:pdf", args=[certificate.code])
+
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(certificate.enrollment.user)
+    response = client.get(url)
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="certificate-{certificate.printed_code}.pdf"'
