@@ -253,3 +253,35 @@ def test_revoking_needs_the_permission_and_two_factor(client, catalogue):
     assert certificate.status == "valid"
     authoring_roles_setup(catalogue=catalogue)
     assert user_must_use_mfa(user=UserFactory(groups=[REVIEWERS]))
+
+
+def test_the_cron_grades_expired_attempts_and_completes_the_courses_they_pass(catalogue):
+    import datetime as dt
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+
+    from courses.models import LessonProgress
+    from courses.tests.factories import EnrollmentFactory
+    from quizzes.presentation import right_answers
+    from quizzes.services import attempt_save, attempt_start
+    from quizzes.tests.factories import QuizPageFactory
+
+    enrollment, last_lesson = nearly_complete_enrollment(catalogue, test_passed=False)
+    LessonProgress.objects.filter(enrollment=enrollment, lesson=last_lesson).update(completed_at=timezone.now())
+    quiz = QuizPageFactory(parent=enrollment.course, time_limit_minutes=10)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        passing = attempt_start(quiz=quiz, user=enrollment.user)
+        attempt_save(attempt=passing, answers=right_answers(passing.questions))
+        clock.move_to(start + dt.timedelta(minutes=8))
+        still_running = attempt_start(quiz=quiz, user=EnrollmentFactory(course=enrollment.course).user)
+        clock.move_to(start + dt.timedelta(minutes=11))
+        output = io.StringIO()
+        call_command("close_expired_attempts", stdout=output)
+
+    assert output.getvalue().strip() == "Graded 1 expired attempt; 1 course completed."
+    assert Certificate.objects.filter(enrollment=enrollment).exists()
+    still_running.refresh_from_db()
+    assert still_running.is_open

@@ -323,25 +323,3 @@ def test_autosave_after_the_session_ends_answers_401_in_json(client, quiz, pract
 
     assert response.status_code == 401
     assert response.json() == {"error": "You are no longer logged in: log in again to save your answers."}
-
-
-def test_close_expired_attempts_grades_only_attempts_past_their_limit(practitioner_client, course, quiz):
-    import io
-
-    from django.core.management import call_command
-
-    from courses.tests.factories import EnrollmentFactory
-
-    publish(quiz, time_limit_minutes=10)
-    with time_machine.travel(T0, tick=False) as clock:
-        expired = start(practitioner_client, quiz)
-        clock.move_to(T0 + dt.timedelta(minutes=8))
-        current = services.attempt_start(quiz=quiz, user=EnrollmentFactory(course=course).user)
-        clock.move_to(T0 + dt.timedelta(minutes=11))
-        output = io.StringIO()
-        call_command("close_expired_attempts", stdout=output)
-
-    expired.refresh_from_db()
-    current.refresh_from_db()
-    assert output.getvalue().strip() == "Graded 1 expired attempt."
-    assert expired.timed_out and current.is_open

@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from certificates.services import completion_record
+from quizzes.models import QuizAttempt
+from quizzes.services import SUBMISSION_GRACE, attempt_close_if_expired
+
+
+class Command(BaseCommand):
+    help = (
+        "Grade every quiz attempt left open past its time limit, as of the limit, and record the course "
+        "completions that a passed final assessment brings, so that neither waits for the practitioner "
+        "to come back. Run it every few minutes from cron."
+    )
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        expired = QuizAttempt.objects.filter(
+            submitted_at__isnull=True, deadline__lt=now - SUBMISSION_GRACE
+        ).select_related("quiz", "enrollment")
+        closed = completed = 0
+        for attempt in expired:
+            attempt = attempt_close_if_expired(attempt=attempt, now=now)
+            if attempt.is_open:
+                continue
+            closed += 1
+            if attempt.passed and attempt.quiz.is_final:
+                completed += completion_record(enrollment=attempt.enrollment).newly_issued
+        self.stdout.write(
+            f"Graded {closed} expired attempt{'s' if closed != 1 else ''}; "
+            f"{completed} course{'s' if completed != 1 else ''} completed."
+        )
