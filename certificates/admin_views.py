@@ -41,14 +41,28 @@ def index(request):
 @permission_required(REVOKE_PERMISSION, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def revoke(request, certificate_id):
+    return _with_reason(request, certificate_id, reissuing=False)
+
+
+@permission_required(REVOKE_PERMISSION, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def reissue(request, certificate_id):
+    return _with_reason(request, certificate_id, reissuing=True)
+
+
+def _with_reason(request, certificate_id, *, reissuing: bool):
+    """Revokes the certificate, or reissues it (which revokes it as superseded), for the reason given."""
     certificate = get_object_or_404(Certificate, pk=certificate_id)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        action = services.certificate_reissue if reissuing else services.certificate_revoke
         try:
-            services.certificate_revoke(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
+            result = action(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
         except services.RevocationError as error:
             form.add_error("reason", str(error))
         else:
-            messages.success(request, f"Certificate {certificate.printed_code} is revoked.")
+            done = f"replaced by {result.printed_code}" if reissuing else "revoked"
+            messages.success(request, f"Certificate {certificate.printed_code} is {done}.")
             return redirect("certificates_admin:index")
-    return TemplateResponse(request, "certificates/admin/revoke.html", {"certificate": certificate, "form": form})
+    context = {"certificate": certificate, "form": form, "reissuing": reissuing}
+    return TemplateResponse(request, "certificates/admin/revoke.html", context)

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.db.models import Count
 from django.urls import reverse
 from wagtail.models import Site
@@ -16,3 +18,20 @@ def absolute_url(view_name: str, *args) -> str:
     """An address on the public site, for emails and PDFs that leave it."""
     site = Site.objects.filter(is_default_site=True).first()
     return (site.root_url if site else "") + reverse(view_name, args=args)
+
+
+def sharing_links(certificate: Certificate) -> dict:
+    """Where the holder can send people: the verification page, and LinkedIn's "add to profile" form."""
+    verify_url = absolute_url("certificates:verify", certificate.printed_code)
+    linkedin = "https://www.linkedin.com/profile/add?" + urlencode(
+        {
+            "startTask": "CERTIFICATION_NAME",
+            "name": certificate.snapshot["course"]["title"],
+            "organizationName": certificate.snapshot["provider"]["name"],
+            "issueYear": certificate.issued_at.year,
+            "issueMonth": certificate.issued_at.month,
+            "certUrl": verify_url,
+            "certId": certificate.printed_code,
+        }
+    )
+    return {"verify_url": verify_url, "linkedin_url": linkedin}

@@ -116,6 +116,39 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     return certificate
 
 
+def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certificate:
+    """A corrected certificate for the same completion (a changed legal name, a corrected licence):
+    the holder's details are read again, what was certified stays as issued; the old certificate is
+    revoked as superseded and both point at each other."""
+    reason = reason.strip()
+    if not reason:
+        raise RevocationError("Give the reason for reissuing: the old certificate's verification page shows it.")
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().select_related("enrollment__user").get(pk=certificate.pk)
+        if old.revoked_at is not None:
+            raise RevocationError("Only a valid certificate can be reissued; this one has been revoked.")
+        user = old.enrollment.user
+        if not user.legal_name.strip():
+            raise RevocationError("The practitioner has no legal name on record to print.")
+        now = timezone.now()
+        new = Certificate.objects.create(
+            enrollment=old.enrollment,
+            code=_unused_code(),
+            kind=old.kind,
+            completed_on=old.completed_on,
+            issued_at=now,
+            reissue_of=old,
+            snapshot={**old.snapshot, "holder": _holder(user)},
+        )
+        old.revoked_at, old.revoked_by = now, by
+        old.revocation_reason = f"Superseded by certificate {new.printed_code}: {reason}"
+        old.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        log(instance=old, action="certificates.reissue", user=by, data={"reason": reason, "new": new.code})
+        transaction.on_commit(lambda: certificate_pdf_render.enqueue(new.pk))
+        transaction.on_commit(lambda: certificate_email_send.enqueue(new.pk))
+    return new
+
+
 def _original_certificate(enrollment) -> Certificate | None:
     return Certificate.objects.filter(enrollment=enrollment, reissue_of__isnull=True).first()
 
@@ -130,21 +163,9 @@ def certificate_snapshot(*, enrollment, approvals, completed_at) -> dict:
     user, course = enrollment.user, enrollment.course
     site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
     provider = ProviderSettings.for_site(site) if site else ProviderSettings()
-    licences = user.licences.select_related("board").order_by("board__code", "number")
     categories = sorted({category.name for approval in approvals for category in approval.categories.all()})
     return {
-        "holder": {
-            "name": user.legal_name.strip(),
-            "licences": [
-                {
-                    "board": licence.board.code,
-                    "board_name": licence.board.name,
-                    "number": licence.number,
-                    "jurisdiction": licence.jurisdiction,
-                }
-                for licence in licences
-            ],
-        },
+        "holder": _holder(user),
         "course": {
             "title": course.title,
             "ce_hours": f"{course.ce_hours:.2f}",
@@ -175,6 +196,22 @@ def certificate_snapshot(*, enrollment, approvals, completed_at) -> dict:
         },
         "signatory": {"name": provider.signatory_name, "title": provider.signatory_title},
         "completed_on": timezone.localdate(completed_at).isoformat(),
+    }
+
+
+def _holder(user) -> dict:
+    licences = user.licences.select_related("board").order_by("board__code", "number")
+    return {
+        "name": user.legal_name.strip(),
+        "licences": [
+            {
+                "board": licence.board.code,
+                "board_name": licence.board.name,
+                "number": licence.number,
+                "jurisdiction": licence.jurisdiction,
+            }
+            for licence in licences
+        ],
     }
 
 

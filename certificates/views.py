@@ -45,9 +45,10 @@ def claim(request, course_id):
 @require_GET
 @login_required
 def mine(request):
-    return TemplateResponse(
-        request, "certificates/my_certificates.html", {"certificates": selectors.certificates_of(user=request.user)}
-    )
+    certificates = selectors.certificates_of(user=request.user)
+    for certificate in certificates:
+        certificate.links = selectors.sharing_links(certificate)
+    return TemplateResponse(request, "certificates/my_certificates.html", {"certificates": certificates})
 
 
 @require_GET

@@ -10,6 +10,7 @@ def register_certificate_admin_urls():
     urls = [
         path("", admin_views.index, name="index"),
         path("<int:certificate_id>/revoke/", admin_views.revoke, name="revoke"),
+        path("<int:certificate_id>/reissue/", admin_views.reissue, name="reissue"),
     ]
     return [path("certificates/", include((urls, "certificates_admin")))]
 
@@ -27,3 +28,4 @@ def register_certificates_menu_item():
 @hooks.register("register_log_actions")
 def register_certificate_log_actions(actions):
     actions.register_action("certificates.revoke", "Revoke certificate", "Certificate revoked")
+    actions.register_action("certificates.reissue", "Reissue certificate", "Certificate reissued")

@@ -285,3 +285,30 @@ def test_the_cron_grades_expired_attempts_and_completes_the_courses_they_pass(ca
     assert Certificate.objects.filter(enrollment=enrollment).exists()
     still_running.refresh_from_db()
     assert still_running.is_open
+
+
+def test_a_reissue_after_a_name_change_supersedes_the_old_certificate_and_links_the_two(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    from wagtail.models import ModelLogEntry
+
+    authoring_roles_setup(catalogue=catalogue)
+    old = issued_certificate(catalogue)
+    user = old.enrollment.user
+    user.legal_name = "Minh Nguyen-Tran"
+    user.save()
+    client.force_login(UserFactory(groups=[REVIEWERS]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("certificates_admin:reissue", args=[old.pk]), {"reason": "Legal name changed by marriage."})
+
+    old.refresh_from_db()
+    new = old.reissued_as
+    assert new.snapshot["holder"]["name"] == "Minh Nguyen-Tran"
+    assert (new.completed_on, new.snapshot["course"]) == (old.completed_on, old.snapshot["course"])
+    assert old.status == "revoked"
+    assert old.revocation_reason == f"Superseded by certificate {new.printed_code}: Legal name changed by marriage."
+    assert new.pdf_sha256 and mail.outbox[-1].to == [user.email]
+    assert ModelLogEntry.objects.filter(action="certificates.reissue").exists()
+    page = client.get(reverse("certificates:verify", args=[old.printed_code])).content.decode()
+    assert f"Superseded by certificate {new.printed_code}" in page

@@ -224,3 +224,14 @@ def test_every_verification_answer_carries_noindex_and_no_cache_even_a_405(clien
         assert response.status_code == 405
         assert response["X-Robots-Tag"] == "noindex, nofollow" and "no-cache" in response["Cache-Control"]
     assert client.head(reverse("certificates:api_certificate", args=[UNKNOWN])).status_code == 404
+
+
+def test_the_holder_gets_a_share_address_and_a_linkedin_add_to_profile_link(client, certificate):
+    client.force_login(certificate.enrollment.user)
+
+    page = BeautifulSoup(client.get(reverse("certificates:mine")).content, "html.parser")
+
+    linkedin = page.find("a", string="Add to LinkedIn profile")["href"]
+    assert linkedin.startswith("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME")
+    assert f"certId={certificate.printed_code}" in linkedin and "certUrl=http%3A%2F%2Flocalhost%2Fverify%2F" in linkedin
+    assert f"Share: http://localhost/verify/{certificate.printed_code}/" in page.get_text()
