@@ -83,3 +83,20 @@ class CertificateLookup(models.Model):
 
     def __str__(self):
         return f"{self.code} ({self.status}) at {self.looked_up_at:%Y-%m-%d %H:%M}"
+
+
+class SigningKey(models.Model):
+    """The public half of a key the provider signs credentials with. The private half lives outside
+    the database (CERTIFICATE_SIGNING_KEY or CERTIFICATE_SIGNING_KEY_FILE); every public key ever
+    used stays listed in the DID document, so credentials signed before a rotation still verify."""
+
+    key_id = models.SlugField(max_length=40, unique=True, help_text="Named by date, e.g. key-2026-11-24.")
+    public_key_multibase = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="No longer signs; still verifies.")
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.key_id

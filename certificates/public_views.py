@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from . import verification
 from .codes import MalformedCode, canonical, printed
+from .keys import did_document
 from .models import LookupChannel
 
 HTTP_STATUS = {"valid": 200, "revoked": 200, "not_found": 404, "malformed": 400}
@@ -105,4 +106,13 @@ def _bad_request(reason: str) -> JsonResponse:
 def _too_many(wait: int) -> JsonResponse:
     response = JsonResponse({"error": f"Too many lookups from your address: try again in {wait} seconds."}, status=429)
     response["Retry-After"] = str(wait)
+    return response
+
+
+@require_safe
+def did_json(request):
+    """The issuer's did:web document, with every public key ever used to sign."""
+    response = JsonResponse(did_document(), content_type="application/did+json")
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"  # wallets and verifiers fetch it from other origins
     return response

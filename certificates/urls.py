@@ -8,6 +8,7 @@ urlpatterns = [
     path("learn/certificates/", views.mine, name="mine"),
     path("learn/certificates/claim/<int:course_id>/", views.claim, name="claim"),
     path("learn/certificates/<str:code>.pdf", views.pdf, name="pdf"),
+    path(".well-known/did.json", public_views.did_json, name="did_json"),
     path("verify/", public_views.verify_form, name="verify_form"),
     path("verify/<str:code>/", public_views.verify_page, name="verify"),
     path("api/v1/certificates/verify/", public_views.api_bulk_verify, name="api_bulk_verify"),

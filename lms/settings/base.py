@@ -146,6 +146,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Signed credentials: the issuer is did:web of this host (default: the default site's host name);
+# the private Ed25519 key comes from the environment or a file, never from the database.
+CERTIFICATE_ISSUER_HOST = env("CERTIFICATE_ISSUER_HOST", default="")
+CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY", default="")
+CERTIFICATE_SIGNING_KEY_FILE = env("CERTIFICATE_SIGNING_KEY_FILE", default="")
+
 # Certificate PDFs carry licence numbers: kept apart from public media, served only through a view.
 PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 STORAGES = {
