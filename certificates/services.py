@@ -14,6 +14,7 @@ from courses.models import Enrollment
 from courses.selectors import enrollment_completion_blockers
 from courses.services import REVIEWERS
 from lms.models import ProviderSettings
+from quizzes.models import QuizKind, QuizPage
 
 from .codes import new_code
 from .models import Certificate, CertificateKind
@@ -42,6 +43,9 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
             # The rule is read under the enrolment's lock, so two completions cannot both pass it.
             locked = Enrollment.objects.select_for_update().select_related("course", "user").get(pk=enrollment.pk)
             blockers = enrollment_completion_blockers(enrollment=locked)
+            if locked.final_test_passed_at is None and _has_final_assessment(locked.course):
+                # Home study always needs the test (courses' rule); a live course needs it when it has one.
+                blockers = list(dict.fromkeys([*blockers, "Pass the final assessment."]))
             if not locked.user.legal_name.strip():
                 blockers.append("Record your legal name in your profile: certificates print it as boards require.")
             if blockers:
@@ -78,6 +82,10 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
             raise
         return CompletionOutcome(certificate=winner)
     return CompletionOutcome(certificate=certificate, newly_issued=True)
+
+
+def _has_final_assessment(course) -> bool:
+    return QuizPage.objects.child_of(course).live().filter(kind=QuizKind.FINAL).exists()
 
 
 def _held_back_reason(lapsed) -> str:

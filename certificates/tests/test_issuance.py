@@ -312,3 +312,16 @@ def test_a_reissue_after_a_name_change_supersedes_the_old_certificate_and_links_
     assert ModelLogEntry.objects.filter(action="certificates.reissue").exists()
     page = client.get(reverse("certificates:verify", args=[old.printed_code])).content.decode()
     assert f"Superseded by certificate {new.printed_code}" in page
+
+
+def test_a_live_course_with_a_final_assessment_needs_it_passed(catalogue):
+    from courses.models import LessonProgress
+    from quizzes.tests.factories import QuizPageFactory
+
+    enrollment, last_lesson = nearly_complete_enrollment(catalogue, delivery="webinar", test_passed=False)
+    QuizPageFactory(parent=enrollment.course)
+    LessonProgress.objects.filter(enrollment=enrollment, lesson=last_lesson).update(completed_at=timezone.now())
+
+    outcome = completion_record(enrollment=enrollment)
+
+    assert outcome.certificate is None and outcome.blockers == ("Pass the final assessment.",)
