@@ -38,20 +38,7 @@ from quizzes.forms import answers_from_post  # noqa: E402
 from quizzes.grading import grade  # noqa: E402
 from quizzes.models import QuizAttempt  # noqa: E402
 from quizzes.presentation import graded_questions  # noqa: E402
-from quizzes.tests.factories import QuizPageFactory, mixed_questions  # noqa: E402
-
-
-def answer_form(attempt) -> dict:
-    """Right answers to every question of the attempt, as the attempt form posts them."""
-    data = {}
-    for question in attempt.questions:
-        name = f"q.{question['key']}"
-        if question["kind"] == "matching":
-            for pair in question["pairs"]:
-                data[f"{name}.{pair['left_key']}"] = pair["right_key"]
-        else:
-            data[name] = [choice["key"] for choice in question["choices"] if choice["correct"]]
-    return data
+from quizzes.tests.factories import QuizPageFactory, mixed_questions, right_answer_form  # noqa: E402
 
 
 def timed(function, repeat):
@@ -78,7 +65,7 @@ def measure(course, size, repeat):
                 if name == "start":
                     client.post(reverse("quizzes:start", args=[quiz.pk]))
                     attempt = QuizAttempt.objects.filter(quiz=quiz).latest("number")
-                    form = answer_form(attempt)
+                    form = right_answer_form(attempt)
                 else:
                     response = client.post(reverse(f"quizzes:{name}", args=[attempt.pk]), form)
                     assert response.status_code == 302, response.status_code

@@ -48,13 +48,13 @@ def verify_form(request):
 @verification_response
 @require_safe
 def verify_page(request, code):
-    client = verification.client_hash(request)
-    wait = verification.retry_after(client, codes=1)
-    if wait:
-        response = TemplateResponse(request, "certificates/verify_limited.html", {"wait": wait}, status=429)
-        response["Retry-After"] = str(wait)
+    try:
+        [(code, status, certificate)] = verification.look_up_for(request, [code], channel=LookupChannel.PAGE)
+    except verification.TooManyLookups as limited:
+        context = {"wait": limited.retry_after}
+        response = TemplateResponse(request, "certificates/verify_limited.html", context, status=429)
+        response["Retry-After"] = str(limited.retry_after)
         return response
-    [(code, status, certificate)] = verification.look_up([code], client=client, channel=LookupChannel.PAGE)
     context = {"code": code, "status": status, "certificate": certificate}
     if certificate:
         context["result"] = verification.certificate_json(code, status, certificate)
@@ -64,11 +64,10 @@ def verify_page(request, code):
 @verification_response
 @require_safe
 def api_certificate(request, code):
-    client = verification.client_hash(request)
-    wait = verification.retry_after(client, codes=1)
-    if wait:
-        return _too_many(wait)
-    [(code, status, certificate)] = verification.look_up([code], client=client, channel=LookupChannel.API)
+    try:
+        [(code, status, certificate)] = verification.look_up_for(request, [code], channel=LookupChannel.API)
+    except verification.TooManyLookups as limited:
+        return _too_many(limited)
     body = verification.certificate_json(code, status, certificate)
     return JsonResponse(body, status=HTTP_STATUS[status], json_dumps_params={"ensure_ascii": False})
 
@@ -88,11 +87,10 @@ def api_bulk_verify(request):
         return _bad_request('The body must be an object with "codes": a list of codes.')
     if not 1 <= len(codes) <= verification.MAX_BULK_CODES:
         return _bad_request(f"Send between 1 and {verification.MAX_BULK_CODES} codes at a time.")
-    client = verification.client_hash(request)
-    wait = verification.retry_after(client, codes=len(codes))
-    if wait:
-        return _too_many(wait)
-    results = verification.look_up(codes, client=client, channel=LookupChannel.BULK)
+    try:
+        results = verification.look_up_for(request, codes, channel=LookupChannel.BULK)
+    except verification.TooManyLookups as limited:
+        return _too_many(limited)
     return JsonResponse(
         {"results": [verification.certificate_json(*result) for result in results]},
         json_dumps_params={"ensure_ascii": False},
@@ -103,9 +101,9 @@ def _bad_request(reason: str) -> JsonResponse:
     return JsonResponse({"error": reason}, status=400)
 
 
-def _too_many(wait: int) -> JsonResponse:
-    response = JsonResponse({"error": f"Too many lookups from your address: try again in {wait} seconds."}, status=429)
-    response["Retry-After"] = str(wait)
+def _too_many(limited: verification.TooManyLookups) -> JsonResponse:
+    response = JsonResponse({"error": str(limited)}, status=429)
+    response["Retry-After"] = str(limited.retry_after)
     return response
 
 

@@ -8,21 +8,30 @@ from .models import Certificate
 
 
 def certificates_of(*, user) -> list[Certificate]:
-    """The practitioner's certificates, newest first, each with how often regulators have looked it up."""
-    return list(
+    """The practitioner's certificates, newest first, each with how often regulators have looked it up
+    and where to share it (`links`)."""
+    certificates = list(
         Certificate.objects.filter(enrollment__user=user).annotate(lookup_count=Count("lookups")).order_by("-issued_at")
     )
+    root = site_root()
+    for certificate in certificates:
+        certificate.links = sharing_links(certificate, root=root)
+    return certificates
 
 
-def absolute_url(view_name: str, *args) -> str:
-    """An address on the public site, for emails and PDFs that leave it."""
+def site_root() -> str:
+    """The public site's address, for links in emails and PDFs that leave it."""
     site = Site.objects.filter(is_default_site=True).first()
-    return (site.root_url if site else "") + reverse(view_name, args=args)
+    return site.root_url if site else ""
 
 
-def sharing_links(certificate: Certificate) -> dict:
+def absolute_url(view_name: str, *args, root: str | None = None) -> str:
+    return (site_root() if root is None else root) + reverse(view_name, args=args)
+
+
+def sharing_links(certificate: Certificate, *, root: str) -> dict:
     """Where the holder can send people: the verification page, and LinkedIn's "add to profile" form."""
-    verify_url = absolute_url("certificates:verify", certificate.printed_code)
+    verify_url = absolute_url("certificates:verify", certificate.printed_code, root=root)
     linkedin = "https://www.linkedin.com/profile/add?" + urlencode(
         {
             "startTask": "CERTIFICATION_NAME",

@@ -6,16 +6,17 @@ from django_tasks import task
 
 from .models import Certificate
 from .pdf import certificate_pdf_store
-from .selectors import absolute_url
+from .selectors import absolute_url, site_root
 
 
 @task()
 def certificate_email_send(certificate_id: int) -> None:
     certificate = Certificate.objects.select_related("enrollment__user").get(pk=certificate_id)
+    root = site_root()
     context = {
         "certificate": certificate,
-        "verify_url": absolute_url("certificates:verify", certificate.printed_code),
-        "certificates_url": absolute_url("certificates:mine"),
+        "verify_url": absolute_url("certificates:verify", certificate.printed_code, root=root),
+        "certificates_url": absolute_url("certificates:mine", root=root),
     }
     send_mail(
         subject=f"Your certificate: {certificate.snapshot['course']['title']}",

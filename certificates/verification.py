@@ -28,6 +28,21 @@ def client_hash(request) -> str:
     return salted_hmac("certificates.lookup-address", address, algorithm="sha256").hexdigest()
 
 
+class TooManyLookups(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(f"Too many lookups from your address: try again in {retry_after} seconds.")
+        self.retry_after = retry_after
+
+
+def look_up_for(request, texts: list, *, channel: str) -> list[tuple[str, str, Certificate | None]]:
+    """`look_up` for the client making the request, or TooManyLookups if its limits are spent."""
+    client = client_hash(request)
+    wait = retry_after(client, codes=len(texts))
+    if wait:
+        raise TooManyLookups(wait)
+    return look_up(texts, client=client, channel=channel)
+
+
 def retry_after(client: str, codes: int) -> int | None:
     """Seconds the client must wait before looking up `codes` more codes, or None."""
     waits = [LOOKUPS.retry_after(client, cost=codes), MISSES.retry_after(client, cost=1)]

@@ -46,8 +46,6 @@ def claim(request, course_id):
 @login_required
 def mine(request):
     certificates = selectors.certificates_of(user=request.user)
-    for certificate in certificates:
-        certificate.links = selectors.sharing_links(certificate)
     return TemplateResponse(request, "certificates/my_certificates.html", {"certificates": certificates})
 
 

@@ -6,6 +6,7 @@ import wagtail_factories
 from wagtail.rich_text import RichText
 
 from quizzes.models import QuizKind, QuizPage
+from quizzes.presentation import right_answers
 
 
 def _question(prompt: str, *, points=1, explanation: str = "", image=None, image_alt: str = "") -> dict:
@@ -93,3 +94,33 @@ class QuizPageFactory(wagtail_factories.PageFactory):
     def _create(cls, model_class, *args, **kwargs):
         # From the database, so that every block (pools' questions too) carries the id it was saved with.
         return QuizPage.objects.get(pk=super()._create(model_class, *args, **kwargs).pk)
+
+
+def answer_form(answers: dict) -> dict:
+    """Answers in the shape grading reads, as the attempt form posts them."""
+    data = {}
+    for key, answer in answers.items():
+        if isinstance(answer, dict):  # matching: left item -> right item
+            data.update({f"q.{key}.{left}": right for left, right in answer.items()})
+        else:
+            data[f"q.{key}"] = answer
+    return data
+
+
+def right_answer_form(attempt) -> dict:
+    """Form fields that answer every question of the attempt correctly."""
+    return answer_form(right_answers(attempt.questions))
+
+
+def wrong_answer_form(attempt) -> dict:
+    """Form fields that answer every question of the attempt wrongly."""
+    data = {}
+    for question in attempt.questions:
+        name = f"q.{question['key']}"
+        if question["kind"] == "matching":
+            pairs = question["pairs"]
+            for pair, other in zip(pairs, pairs[1:] + pairs[:1], strict=True):
+                data[f"{name}.{pair['left_key']}"] = other["right_key"]
+        else:
+            data[name] = [next(choice["key"] for choice in question["choices"] if not choice["correct"])]
+    return data

@@ -10,7 +10,13 @@ from wagtail_factories import ImageFactory
 
 from courses.tests.factories import EnrollmentFactory
 from quizzes.models import QuizAttempt
-from quizzes.tests.factories import QuizPageFactory, image_question, mixed_questions
+from quizzes.tests.factories import (
+    QuizPageFactory,
+    image_question,
+    mixed_questions,
+    right_answer_form,
+    wrong_answer_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,32 +25,6 @@ def start(client, quiz):
     response = client.post(reverse("quizzes:start", args=[quiz.pk]))
     assert response.status_code == 302, response.content[:300]
     return QuizAttempt.objects.get(pk=int(re.search(r"/attempts/(\d+)/", response["Location"]).group(1)))
-
-
-def right_answers(attempt) -> dict:
-    """The form fields that answer every question of the attempt correctly."""
-    data = {}
-    for question in attempt.questions:
-        name = f"q.{question['key']}"
-        if question["kind"] == "matching":
-            for pair in question["pairs"]:
-                data[f"{name}.{pair['left_key']}"] = pair["right_key"]
-        else:
-            data[name] = [choice["key"] for choice in question["choices"] if choice["correct"]]
-    return data
-
-
-def wrong_answers(attempt) -> dict:
-    data = {}
-    for question in attempt.questions:
-        name = f"q.{question['key']}"
-        if question["kind"] == "matching":
-            pairs = question["pairs"]
-            for pair, other in zip(pairs, pairs[1:] + pairs[:1], strict=True):
-                data[f"{name}.{pair['left_key']}"] = other["right_key"]
-        else:
-            data[name] = [next(choice["key"] for choice in question["choices"] if not choice["correct"])]
-    return data
 
 
 def test_the_quiz_page_states_the_grading_rules_and_pass_mark_before_the_start(practitioner_client, quiz):
@@ -63,7 +43,7 @@ def test_the_quiz_page_states_the_grading_rules_and_pass_mark_before_the_start(p
 def test_all_right_answers_pass_and_record_the_final_test_on_the_enrolment(practitioner_client, quiz, enrollment):
     attempt = start(practitioner_client, quiz)
 
-    response = practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answers(attempt))
+    response = practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answer_form(attempt))
 
     assert response.status_code == 302
     result = practitioner_client.get(response["Location"]).content.decode()
@@ -78,7 +58,7 @@ def test_all_right_answers_pass_and_record_the_final_test_on_the_enrolment(pract
 def test_wrong_answers_fail_and_the_course_still_asks_for_the_final_test(practitioner_client, quiz, enrollment):
     attempt = start(practitioner_client, quiz)
 
-    practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), wrong_answers(attempt))
+    practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), wrong_answer_form(attempt))
 
     attempt.refresh_from_db()
     assert (attempt.passed, attempt.percent) == (False, 0)
@@ -111,7 +91,7 @@ def test_an_image_question_shows_its_image_with_alt_text_and_grades_like_single_
     attempt = start(practitioner_client, quiz)
 
     page = BeautifulSoup(practitioner_client.get(reverse("quizzes:attempt", args=[attempt.pk])).content, "html.parser")
-    practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answers(attempt))
+    practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answer_form(attempt))
 
     image = page.select_one(".question img")
     served = practitioner_client.get(image["src"])
@@ -204,7 +184,7 @@ def test_someone_elses_attempt_is_not_found(client, quiz, practitioner_client):
     client.force_login(other.user)
 
     assert client.get(reverse("quizzes:attempt", args=[attempt.pk])).status_code == 404
-    assert client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answers(attempt)).status_code == 404
+    assert client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answer_form(attempt)).status_code == 404
     attempt.refresh_from_db()
     assert attempt.is_open
 
@@ -242,9 +222,11 @@ def test_starting_saving_and_submitting_take_the_same_queries_however_many_quest
     with django_assert_max_num_queries(ATTEMPT_PAGE_QUERIES):
         client.get(reverse("quizzes:attempt", args=[attempt.pk]))
     with django_assert_max_num_queries(SAVE_QUERIES):
-        client.post(reverse("quizzes:save", args=[attempt.pk]), right_answers(attempt), HTTP_ACCEPT="application/json")
+        client.post(
+            reverse("quizzes:save", args=[attempt.pk]), right_answer_form(attempt), HTTP_ACCEPT="application/json"
+        )
     with django_assert_max_num_queries(SUBMIT_QUERIES):
-        client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answers(attempt))
+        client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answer_form(attempt))
     with django_assert_max_num_queries(RESULT_PAGE_QUERIES):
         client.get(reverse("quizzes:attempt", args=[attempt.pk]))
     attempt.refresh_from_db()
