@@ -25,12 +25,18 @@ system-libs:
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# An independent verifier of the signed credentials (Digital Bazaar's JavaScript libraries), for the tests.
+VERIFIER_JS := certificates/tests/js
+$(VERIFIER_JS)/node_modules/.package-lock.json: $(VERIFIER_JS)/package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+	npm ci --prefix $(VERIFIER_JS) --no-audit --no-fund --loglevel=error
+
 run: install system-libs
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install system-libs browser
+test: install system-libs browser $(VERIFIER_JS)/node_modules/.package-lock.json
 	$(BIN)/pytest -n auto --create-db
 
 lint: install

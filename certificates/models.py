@@ -37,6 +37,13 @@ class Certificate(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    credential = models.TextField(
+        blank=True, help_text="The signed Open Badges 3.0 credential, the exact text that was signed and is served."
+    )
+    status_list = models.ForeignKey(
+        "StatusList", null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    status_list_index = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -46,6 +53,7 @@ class Certificate(models.Model):
                 condition=models.Q(reissue_of__isnull=True),
                 name="one_certificate_per_enrollment",
             ),
+            models.UniqueConstraint(fields=["status_list", "status_list_index"], name="one_certificate_per_status_bit"),
         ]
         ordering = ["-issued_at"]
         permissions = [("revoke_certificate", "Can revoke a certificate")]
@@ -62,10 +70,25 @@ class Certificate(models.Model):
         return "revoked" if self.revoked_at else "valid"
 
 
+class StatusList(models.Model):
+    """A W3C Bitstring Status List of revocations, published as a signed credential at
+    /credentials/status/<id>. Each certificate holds a random bit of one list, so that its position
+    says nothing about when it was issued; revoking a certificate sets its bit and signs the list again."""
+
+    LENGTH = 131_072  # bits: the specification's minimum, which keeps a list from narrowing down its holders
+
+    credential = models.TextField(blank=True, help_text="The signed BitstringStatusListCredential, exactly as served.")
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Status list {self.pk}"
+
+
 class LookupChannel(models.TextChoices):
     PAGE = "page", "Verification page"
     API = "api", "API, one code"
     BULK = "bulk", "API, several codes"
+    CREDENTIAL = "credential", "Signed credential"
 
 
 class CertificateLookup(models.Model):

@@ -3,17 +3,19 @@
 import json
 from functools import wraps
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from . import verification
 from .codes import MalformedCode, canonical, printed
+from .credentials import STATUS_LIST_TTL_SECONDS, certificate_credential_standing
 from .keys import did_document
-from .models import LookupChannel
+from .models import LookupChannel, StatusList
 
 HTTP_STATUS = {"valid": 200, "revoked": 200, "not_found": 404, "malformed": 400}
 
@@ -57,7 +59,8 @@ def verify_page(request, code):
         return response
     context = {"code": code, "status": status, "certificate": certificate}
     if certificate:
-        context["result"] = verification.certificate_json(code, status, certificate)
+        context["result"] = verification.certificate_json(code, status, certificate, root=_root(request))
+        context["credential_standing"] = certificate_credential_standing(certificate)
     return TemplateResponse(request, "certificates/verify_result.html", context, status=HTTP_STATUS[status])
 
 
@@ -68,7 +71,7 @@ def api_certificate(request, code):
         [(code, status, certificate)] = verification.look_up_for(request, [code], channel=LookupChannel.API)
     except verification.TooManyLookups as limited:
         return _too_many(limited)
-    body = verification.certificate_json(code, status, certificate)
+    body = verification.certificate_json(code, status, certificate, root=_root(request))
     return JsonResponse(body, status=HTTP_STATUS[status], json_dumps_params={"ensure_ascii": False})
 
 
@@ -91,10 +94,16 @@ def api_bulk_verify(request):
         results = verification.look_up_for(request, codes, channel=LookupChannel.BULK)
     except verification.TooManyLookups as limited:
         return _too_many(limited)
+    root = _root(request)
     return JsonResponse(
-        {"results": [verification.certificate_json(*result) for result in results]},
+        {"results": [verification.certificate_json(*result, root=root) for result in results]},
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def _root(request) -> str:
+    """The address the regulator reached this site at (no query needed, unlike the default Site's)."""
+    return request.build_absolute_uri("/").removesuffix("/")
 
 
 def _bad_request(reason: str) -> JsonResponse:
@@ -104,6 +113,40 @@ def _bad_request(reason: str) -> JsonResponse:
 def _too_many(limited: verification.TooManyLookups) -> JsonResponse:
     response = JsonResponse({"error": str(limited)}, status=429)
     response["Retry-After"] = str(limited.retry_after)
+    return response
+
+
+@verification_response
+@require_safe
+def credential_json(request, code):
+    """The signed credential, byte for byte as signed; looked up like a code, so limited like one."""
+    try:
+        [(code, status, certificate)] = verification.look_up_for(request, [code], channel=LookupChannel.CREDENTIAL)
+    except verification.TooManyLookups as limited:
+        return _too_many(limited)
+    if certificate is None:
+        return JsonResponse({"code": code, "status": status}, status=HTTP_STATUS[status])
+    if not certificate.credential:
+        return JsonResponse(
+            {"code": code, "status": status, "error": "The signed credential for this certificate is not ready yet."},
+            status=404,
+        )
+    response = HttpResponse(certificate.credential.encode(), content_type="application/vc")
+    response["Content-Disposition"] = f'inline; filename="certificate-{code}.json"'
+    response["Access-Control-Allow-Origin"] = "*"  # wallets and verifiers fetch it from other origins
+    return response
+
+
+@require_safe
+def status_list(request, number):
+    """A signed revocation list; cacheable by anyone, and who fetches it is not recorded."""
+    published = StatusList.objects.filter(pk=number).exclude(credential="").first()
+    if published is None:
+        return JsonResponse({"error": "There is no status list with this number."}, status=404)
+    response = HttpResponse(published.credential.encode(), content_type="application/vc")
+    response["Cache-Control"] = f"public, max-age={STATUS_LIST_TTL_SECONDS}"
+    response["Last-Modified"] = http_date(published.signed_at.timestamp())
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

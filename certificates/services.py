@@ -18,7 +18,7 @@ from quizzes.models import QuizKind, QuizPage
 
 from .codes import new_code
 from .models import Certificate, CertificateKind
-from .tasks import certificate_email_send, certificate_pdf_render
+from .tasks import certificate_credential_sign, certificate_email_send, certificate_pdf_render, status_list_publish
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,7 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
                 # Only current approvals: none is printed under a lapsed one.
                 snapshot=certificate_snapshot(enrollment=locked, approvals=current, completed_at=locked.completed_at),
             )
-            transaction.on_commit(lambda: certificate_pdf_render.enqueue(certificate.pk))
-            transaction.on_commit(lambda: certificate_email_send.enqueue(certificate.pk))
+            _after_issue(certificate)
     except IntegrityError:
         # Another request completed the course first (the constraint allows one original certificate).
         winner = _original_certificate(enrollment)
@@ -121,7 +120,21 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
             raise RevocationError("This certificate has already been revoked.")
         certificate.refresh_from_db()
         log(instance=certificate, action="certificates.revoke", user=by, data={"reason": reason})
+        _after_revocation(certificate)
     return certificate
+
+
+def _after_issue(certificate: Certificate) -> None:
+    """Once the certificate is committed: its signed credential, its PDF, then the email that offers both."""
+    transaction.on_commit(lambda: certificate_credential_sign.enqueue(certificate.pk))
+    transaction.on_commit(lambda: certificate_pdf_render.enqueue(certificate.pk))
+    transaction.on_commit(lambda: certificate_email_send.enqueue(certificate.pk))
+
+
+def _after_revocation(certificate: Certificate) -> None:
+    """The status list that holds the certificate's bit is signed again, now with the bit set."""
+    if certificate.status_list_id is not None:
+        transaction.on_commit(lambda: status_list_publish.enqueue(certificate.status_list_id))
 
 
 def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certificate:
@@ -152,8 +165,8 @@ def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certifi
         old.revocation_reason = f"Superseded by certificate {new.printed_code}: {reason}"
         old.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         log(instance=old, action="certificates.reissue", user=by, data={"reason": reason, "new": new.code})
-        transaction.on_commit(lambda: certificate_pdf_render.enqueue(new.pk))
-        transaction.on_commit(lambda: certificate_email_send.enqueue(new.pk))
+        _after_issue(new)
+        _after_revocation(old)
     return new
 
 

@@ -1,9 +1,10 @@
-"""Work done after the request: the email that tells a practitioner their certificate is ready."""
+"""Work done after the request: the PDF, the signed credential, the status list and the email."""
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from . import credentials
 from .models import Certificate
 from .pdf import certificate_pdf_store
 from .selectors import absolute_url, site_root
@@ -29,3 +30,13 @@ def certificate_email_send(certificate_id: int) -> None:
 @task()
 def certificate_pdf_render(certificate_id: int) -> None:
     certificate_pdf_store(Certificate.objects.get(pk=certificate_id))
+
+
+@task()
+def certificate_credential_sign(certificate_id: int) -> None:
+    credentials.credential_sign(certificate_id)
+
+
+@task()
+def status_list_publish(status_list_id: int) -> None:
+    credentials.status_list_sign(status_list_id)

@@ -6,6 +6,7 @@ from allauth.account.adapter import get_adapter
 from django.utils.crypto import salted_hmac
 
 from .codes import MalformedCode, canonical, printed
+from .credentials import credential_url
 from .models import Certificate, CertificateLookup
 from .ratelimit import Limit
 
@@ -90,9 +91,10 @@ def masked(number: str) -> str:
     return "•" * len(number) if len(number) <= 4 else "•" * (len(number) - 3) + number[-3:]
 
 
-def certificate_json(code: str, status: str, certificate: Certificate | None) -> dict:
+def certificate_json(code: str, status: str, certificate: Certificate | None, *, root: str) -> dict:
     """One result as DESIGN's contract gives it; not_found and malformed carry only the code and status.
-    The code is given as printed (`7K3M-9QXR-T2HW-4`) whenever it could be read."""
+    The code is given as printed (`7K3M-9QXR-T2HW-4`) whenever it could be read; `root` is the
+    site's address, for the credential's URL."""
     if certificate is None:
         return {"code": code, "status": status}
     snapshot = certificate.snapshot
@@ -123,6 +125,5 @@ def certificate_json(code: str, status: str, certificate: Certificate | None) ->
         "issued_at": certificate.issued_at.isoformat(),
         "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
         "revocation_reason": certificate.revocation_reason or None,
-        # The signed credential is the next step of this work; until it is served, there is no URL.
-        "credential_url": None,
+        "credential_url": credential_url(certificate, root=root) if certificate.credential else None,
     }

@@ -1,0 +1,406 @@
+"""The signed credentials: each certificate as an Open Badges 3.0 OpenBadgeCredential, and the
+revocations as signed Bitstring Status List credentials; both signed with eddsa-rdfc-2022 and
+stored as the exact text that was signed, which is what is served."""
+
+import base64
+import gzip
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, transaction
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from .integrity import ProofError, proof_add, proof_verify
+from .keys import did_document, issuer_did, public_key_from_multibase, signing_key
+from .models import Certificate, CertificateKind, StatusList
+from .selectors import absolute_url, site_root
+
+logger = logging.getLogger(__name__)
+
+CREDENTIAL_CONTEXTS = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+# Verifiers may cache the status list this long; a revocation reaches them within it.
+STATUS_LIST_TTL_SECONDS = 300
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _number(hours: str):
+    """CE hours as a JSON number: 1 for "1.00" and 1.5 for "1.50", never a Decimal string, so that
+    every JSON-LD processor reads the same value (an integer and a double canonicalise differently)."""
+    value = Decimal(hours)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _identifier_type(board_code: str, what: str) -> str:
+    """An Open Badges extension identifier type (`ext:` and letters, digits, dot, dash, underscore)."""
+    return "ext:" + "".join(c if c.isascii() and (c.isalnum() or c in ".-_") else "-" for c in board_code) + what
+
+
+def credential_url(certificate: Certificate, *, root: str) -> str:
+    return absolute_url("certificates:credential", certificate.printed_code, root=root)
+
+
+def status_list_url(status_list_id: int, *, root: str) -> str:
+    return absolute_url("certificates:status_list", status_list_id, root=root)
+
+
+def credential_document(certificate: Certificate, *, root: str, salt: str) -> dict:
+    """The unsigned OpenBadgeCredential, built from the certificate's snapshot: what was certified,
+    as it was certified. The holder is named, and identified by their email hashed with `salt`."""
+    snapshot = certificate.snapshot
+    course, provider = snapshot["course"], snapshot["provider"]
+    hours = _number(course["ce_hours"])
+    enrollment = certificate.enrollment
+    status_url = status_list_url(certificate.status_list_id, root=root)
+    achieved = certificate.kind == CertificateKind.ACHIEVEMENT
+    approvals = "; ".join(
+        f"{a['board_name']} approval {a['number']}: “{a['title']}”, {a['hours']} CE hours" for a in course["approvals"]
+    )
+    issuer = {"id": issuer_did(), "type": ["Profile"], "name": provider["name"], "url": root + "/"}
+    if provider["email"]:
+        issuer["email"] = provider["email"]
+    provider_numbers = {a["board"]: a["provider_number"] for a in course["approvals"] if a["provider_number"]}
+    if provider_numbers:
+        issuer["otherIdentifier"] = [
+            {"type": "IdentifierEntry", "identifier": number, "identifierType": _identifier_type(board, "-provider")}
+            for board, number in provider_numbers.items()
+        ]
+    email = enrollment.user.email.strip().lower()
+    return {
+        "@context": CREDENTIAL_CONTEXTS,
+        "id": credential_url(certificate, root=root),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": f"{certificate.get_kind_display()}: {course['title']}",
+        "issuer": issuer,
+        "validFrom": _timestamp(certificate.issued_at),
+        "awardedDate": _timestamp(certificate.issued_at),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "ext:name",
+                    "hashed": False,
+                    "identityHash": snapshot["holder"]["name"],
+                },
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "identityHash": "sha256$" + hashlib.sha256((email + salt).encode()).hexdigest(),
+                    "salt": salt,
+                },
+            ],
+            "creditsEarned": hours,
+            "activityEndDate": _timestamp(enrollment.completed_at),
+            "achievement": {
+                "id": enrollment.course.full_url,
+                "type": ["Achievement"],
+                "achievementType": "Certificate" if achieved else "CertificateOfCompletion",
+                "name": course["title"],
+                "description": (
+                    f"{course['delivery_label']} continuing-education course of {course['ce_hours']} CE hours "
+                    f"(one CE hour is 50 minutes of instruction). {approvals}."
+                ),
+                "criteria": {
+                    "narrative": "Complete every lesson of the course and its minimum study time"
+                    + (", and pass the final assessment." if achieved else ".")
+                },
+                "creditsAvailable": hours,
+                "tag": [course["delivery_label"], *course["categories"]],
+                "otherIdentifier": [
+                    {
+                        "type": "IdentifierEntry",
+                        "identifier": a["number"],
+                        "identifierType": _identifier_type(a["board"], "-approval"),
+                    }
+                    for a in course["approvals"]
+                ],
+            },
+        },
+        "credentialStatus": {
+            "id": f"{status_url}#{certificate.status_list_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(certificate.status_list_index),
+            "statusListCredential": status_url,
+        },
+    }
+
+
+def _signed_text(document: dict, *, now: datetime) -> str:
+    """The document signed with the current key, checked against its published public half, as text."""
+    private_key, record = signing_key()
+    signed = proof_add(
+        document,
+        private_key=private_key,
+        verification_method=f"{issuer_did()}#{record.key_id}",
+        created=_timestamp(now),
+    )
+    proof_verify(signed, public_key_from_multibase(record.public_key_multibase))
+    return json.dumps(signed, ensure_ascii=False, indent=2)
+
+
+def credential_sign(certificate_id: int) -> Certificate | None:
+    """Signs the certificate's credential once (a random bit of a status list is taken first) and
+    publishes that list if it never was. Without a configured key nothing is signed: the operator is
+    warned, and `manage.py sign_credentials` signs what is pending once a key is set."""
+    try:
+        signing_key()
+    except ImproperlyConfigured as error:
+        logger.warning("Certificate %s left unsigned: %s", certificate_id, error)
+        return None
+    certificate = _with_status_bit(certificate_id)
+    root = site_root()
+    with transaction.atomic():
+        locked = (
+            Certificate.objects.select_for_update()
+            .select_related("enrollment__user", "enrollment__course")
+            .get(pk=certificate.pk)
+        )
+        if not locked.credential:
+            document = credential_document(locked, root=root, salt=secrets.token_hex(8))
+            locked.credential = _signed_text(document, now=timezone.now())
+            locked.save(update_fields=["credential"])
+    if not StatusList.objects.filter(pk=locked.status_list_id).exclude(credential="").exists():
+        status_list_sign(locked.status_list_id)
+    return locked
+
+
+def _with_status_bit(certificate_id: int) -> Certificate:
+    """The certificate, holding a random free bit of the newest status list not yet half full (beyond
+    half, a random free bit gets slow to find and says more about its neighbours)."""
+    for _ in range(20):
+        certificate = Certificate.objects.get(pk=certificate_id)
+        if certificate.status_list_id is not None:
+            return certificate
+        status_list = StatusList.objects.order_by("-pk").first()
+        if status_list is None or status_list.certificates.count() >= StatusList.LENGTH // 2:
+            status_list = StatusList.objects.create()
+        try:
+            with transaction.atomic():
+                Certificate.objects.filter(pk=certificate_id, status_list__isnull=True).update(
+                    status_list=status_list, status_list_index=secrets.randbelow(StatusList.LENGTH)
+                )
+        except IntegrityError:
+            continue  # that bit was taken (by an earlier certificate, or a concurrent one): draw again
+    raise RuntimeError(f"No free status bit found for certificate {certificate_id}.")
+
+
+def encoded_list(revoked_indexes) -> str:
+    """The bitstring (index 0 the left-most bit), GZIP-compressed, as multibase base64url without padding."""
+    bits = bytearray(StatusList.LENGTH // 8)
+    for index in revoked_indexes:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    return "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits), mtime=0)).decode().rstrip("=")
+
+
+def decoded_list(encoded: str) -> bytes:
+    if not encoded.startswith("u"):
+        raise ValueError("The encoded list is not multibase base64url.")
+    return gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
+
+
+def bit_is_set(bits: bytes, index: int) -> bool:
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def status_list_sign(status_list_id: int) -> None:
+    """Signs the list again from the certificates revoked now. Run after every revocation."""
+    try:
+        signing_key()
+    except ImproperlyConfigured as error:
+        logger.warning("Status list %s not published: %s", status_list_id, error)
+        return
+    root = site_root()
+    with transaction.atomic():
+        status_list = StatusList.objects.select_for_update().get(pk=status_list_id)
+        revoked = status_list.certificates.filter(revoked_at__isnull=False).values_list("status_list_index", flat=True)
+        url = status_list_url(status_list.pk, root=root)
+        now = timezone.now()
+        document = {
+            "@context": [CREDENTIAL_CONTEXTS[0]],
+            "id": url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": issuer_did(),
+            "validFrom": _timestamp(now),
+            "credentialSubject": {
+                "id": f"{url}#list",
+                "type": "BitstringStatusList",
+                "statusPurpose": "revocation",
+                "encodedList": encoded_list(revoked),
+                "ttl": STATUS_LIST_TTL_SECONDS * 1000,
+            },
+        }
+        status_list.credential = _signed_text(document, now=now)
+        status_list.signed_at = now
+        status_list.save(update_fields=["credential", "signed_at"])
+
+
+@dataclass
+class CredentialCheck:
+    """What verifying a credential found: `problems` empty means it checks out; `notes` say what
+    was checked, or could not be (a status list out of reach, say)."""
+
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    key_id: str = ""
+    revoked: bool | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+def credential_check(text: str, *, resolve_did, fetch_status_list, now: datetime | None = None) -> CredentialCheck:
+    """Verifies a signed credential: its JSON-LD (pinned contexts, nothing unsigned), the issuer's
+    key (from `resolve_did(did)`: a DID document, or None if out of reach), the eddsa-rdfc-2022
+    proof, its validity dates and, when `fetch_status_list(url)` can reach it, its revocation bit."""
+    check = CredentialCheck()
+    try:
+        document = json.loads(text)
+    except ValueError:
+        check.problems.append("The file is not JSON.")
+        return check
+    contexts = document.get("@context") if isinstance(document, dict) else None
+    if (contexts if isinstance(contexts, list) else [contexts])[:1] != CREDENTIAL_CONTEXTS[:1]:
+        check.problems.append("The file is not a W3C verifiable credential (its first context is not VC 2.0).")
+        return check
+    public_key = _issuer_key(document, resolve_did, check)
+    if public_key is None:
+        return check
+    try:
+        proof = proof_verify(document, public_key)
+    except ProofError as error:
+        check.problems.append(str(error))
+        return check
+    check.notes.append(f"The {proof['cryptosuite']} proof checks out against the issuer's key {check.key_id}.")
+    now = now or timezone.now()
+    if _parsed(document.get("validFrom")) and _parsed(document["validFrom"]) > now:
+        check.problems.append(f"The credential is not valid before {document['validFrom']}.")
+    if _parsed(document.get("validUntil")) and _parsed(document["validUntil"]) < now:
+        check.problems.append(f"The credential expired on {document['validUntil']}.")
+    _status_check(document, resolve_did, fetch_status_list, check)
+    return check
+
+
+def _parsed(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _issuer_key(document: dict, resolve_did, check: CredentialCheck):
+    """The public key the proof names, if the issuer's DID document lists it for assertions."""
+    issuer = document.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    proof = document.get("proof")
+    if not isinstance(proof, dict):
+        check.problems.append("The credential carries no proof (or several): there is nothing to verify.")
+        return None
+    method = proof.get("verificationMethod")
+    if not isinstance(method, str) or not isinstance(issuer_id, str) or method.split("#")[0] != issuer_id:
+        check.problems.append("The proof's key does not belong to the credential's issuer.")
+        return None
+    did_doc = resolve_did(issuer_id)
+    if did_doc is None:
+        check.problems.append(f"The issuer's DID document ({issuer_id}) could not be retrieved to check the key.")
+        return None
+    listed = {vm.get("id"): vm for vm in did_doc.get("verificationMethod", []) if isinstance(vm, dict)}
+    if did_doc.get("id") != issuer_id or method not in listed or method not in did_doc.get("assertionMethod", []):
+        check.problems.append(f"The issuer's DID document does not list the key {method} for signing credentials.")
+        return None
+    try:
+        key = public_key_from_multibase(listed[method].get("publicKeyMultibase", ""))
+    except ValueError:
+        check.problems.append(f"The key {method} is not an Ed25519 Multikey.")
+        return None
+    check.key_id = method.split("#", 1)[1] if "#" in method else method
+    return key
+
+
+def _status_check(document: dict, resolve_did, fetch_status_list, check: CredentialCheck) -> None:
+    entry = document.get("credentialStatus")
+    if not isinstance(entry, dict):
+        check.notes.append("The credential names no status list: revocation cannot be checked.")
+        return
+    url = entry.get("statusListCredential")
+    try:
+        index = int(entry.get("statusListIndex"))
+    except (TypeError, ValueError):
+        check.problems.append("The credential's status entry has no valid index.")
+        return
+    text = fetch_status_list(url) if isinstance(url, str) else None
+    if text is None:
+        check.notes.append(f"The status list {url} could not be reached: revocation was not checked.")
+        return
+    status = credential_check(text, resolve_did=resolve_did, fetch_status_list=lambda url: None)
+    list_doc = json.loads(text) if status.valid else {}
+    subject = list_doc.get("credentialSubject", {}) if isinstance(list_doc, dict) else {}
+    issuer = document["issuer"]["id"] if isinstance(document["issuer"], dict) else document["issuer"]
+    if not status.valid or list_doc.get("issuer") != issuer or list_doc.get("id") != url:
+        why = "; ".join(status.problems) or "it names another issuer or address."
+        check.problems.append(f"The status list is not one its issuer signed: {why}")
+        return
+    try:
+        bits = decoded_list(subject.get("encodedList", ""))
+        revoked = bit_is_set(bits, index)
+    except (ValueError, OSError, IndexError, EOFError):
+        check.problems.append("The status list's bitstring cannot be read.")
+        return
+    check.revoked = revoked
+    if revoked:
+        check.problems.append("The issuer has revoked this credential.")
+    else:
+        check.notes.append("The issuer's signed status list says it has not been revoked.")
+
+
+def local_did_resolver(did: str) -> dict | None:
+    """This site's own DID document, read from the database: no request needed for our credentials."""
+    return did_document() if did == issuer_did() else None
+
+
+def local_status_list(url: str) -> str | None:
+    """One of this site's own status lists, read from the database; None for any other address."""
+    root = site_root()
+    if not url.startswith(root + "/"):
+        return None
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    if match.view_name != "certificates:status_list":
+        return None
+    status_list = StatusList.objects.filter(pk=match.kwargs["number"]).exclude(credential="").first()
+    return status_list.credential if status_list else None
+
+
+def certificate_credential_standing(certificate: Certificate) -> CredentialCheck | None:
+    """Whether the certificate's stored credential checks out (signature, key, nothing unsigned),
+    for the verification page: kept for a day, keyed by the text, since neither the text nor a
+    published key ever changes. Revocation is the database's to say, so it is not asked here."""
+    if not certificate.credential:
+        return None
+    key = "certificates:credential-standing:" + hashlib.sha256(certificate.credential.encode()).hexdigest()
+    standing = cache.get(key)
+    if standing is None:
+        standing = credential_check(
+            certificate.credential, resolve_did=local_did_resolver, fetch_status_list=lambda url: None
+        )
+        cache.set(key, standing, timeout=24 * 3600)
+    return standing

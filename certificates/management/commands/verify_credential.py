@@ -1,0 +1,77 @@
+import json
+from pathlib import Path
+from urllib.error import URLError
+from urllib.parse import unquote
+from urllib.request import Request, urlopen
+
+from django.core.management.base import BaseCommand, CommandError
+
+from certificates.credentials import credential_check, local_did_resolver, local_status_list
+
+FETCH_TIMEOUT_SECONDS = 10
+
+
+def did_web_url(did: str) -> str | None:
+    """Where a did:web DID publishes its document (did:web:host[:path...])."""
+    if not did.startswith("did:web:"):
+        return None
+    host, *path = (unquote(part) for part in did.removeprefix("did:web:").split(":"))
+    return f"https://{host}/{'/'.join(path)}/did.json" if path else f"https://{host}/.well-known/did.json"
+
+
+def fetched(url: str) -> str | None:
+    if not url.startswith(("https://", "http://")):
+        return None
+    try:
+        with urlopen(Request(url, headers={"Accept": "application/json"}), timeout=FETCH_TIMEOUT_SECONDS) as answer:  # noqa: S310 (http(s) only, checked above)
+            return answer.read(2_000_000).decode()
+    except (URLError, OSError, UnicodeDecodeError):
+        return None
+
+
+class Command(BaseCommand):
+    help = (
+        "Verify a signed credential file: its eddsa-rdfc-2022 proof, the issuer's key (from this site's "
+        "database for its own credentials, else the issuer's did:web document), that nothing in it is left "
+        "unsigned, and, when it can be reached, its revocation status list. JSON-LD contexts are never "
+        "fetched: only the pinned ones are read. Exits with status 1 and the reason if it does not verify."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="The credential (JSON).")
+        parser.add_argument("--did-document", type=Path, help="Use this copy of the issuer's DID document.")
+        parser.add_argument("--status-list", type=Path, help="Use this copy of the status list credential.")
+        parser.add_argument("--offline", action="store_true", help="Never use the network; no status if not local.")
+
+    def handle(self, *args, file, did_document, status_list, offline, **options):
+        try:
+            text = file.read_text()
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read {file}: {error}") from error
+
+        def resolve_did(did):
+            if did_document is not None:
+                return json.loads(did_document.read_text())
+            local = local_did_resolver(did)
+            if local is not None or offline:
+                return local
+            url = did_web_url(did)
+            answer = fetched(url) if url else None
+            try:
+                return json.loads(answer) if answer else None
+            except ValueError:
+                return None
+
+        def fetch_status_list(url):
+            if status_list is not None:
+                return status_list.read_text()
+            return local_status_list(url) or (None if offline else fetched(url))
+
+        check = credential_check(text, resolve_did=resolve_did, fetch_status_list=fetch_status_list)
+        for note in check.notes:
+            self.stdout.write(f"ok    {note}")
+        if not check.valid:
+            for problem in check.problems:
+                self.stderr.write(f"FAIL  {problem}")
+            raise CommandError(f"{file} does not verify: {check.problems[0]}")
+        self.stdout.write(self.style.SUCCESS(f"{file} verifies."))

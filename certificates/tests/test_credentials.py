@@ -1,0 +1,319 @@
+"""The signed credential: an Open Badges 3.0 credential with an eddsa-rdfc-2022 proof, served as signed,
+revocable through a signed Bitstring Status List, and verifiable offline by `manage.py verify_credential`."""
+
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from certificates.codes import new_code, printed
+from certificates.credentials import bit_is_set, decoded_list
+from certificates.integrity import ProofError, data_loss_check
+from certificates.keys import signing_key_create
+from certificates.models import Certificate, StatusList
+from certificates.services import certificate_reissue, certificate_revoke
+
+from .factories import issued_certificate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed(catalogue, signing_key_file, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = issued_certificate(catalogue)
+    certificate.refresh_from_db()
+    return certificate
+
+
+def served(client, certificate):
+    return client.get(reverse("certificates:credential", args=[certificate.printed_code]))
+
+
+def verify_file(path, **options):
+    """`manage.py verify_credential`: (verified, everything it printed)."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("verify_credential", str(path), stdout=out, stderr=err, **options)
+    except CommandError as error:
+        return False, out.getvalue() + err.getvalue() + str(error)
+    return True, out.getvalue() + err.getvalue()
+
+
+def test_a_completed_course_gets_an_open_badge_served_exactly_as_signed(client, signed):
+    response = served(client, signed)
+
+    assert response.status_code == 200
+    assert response.content == signed.credential.encode()
+    assert response["Content-Type"] == "application/vc"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    credential = json.loads(response.content)
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["issuer"]["id"] == "did:web:localhost"
+    assert credential["name"] == "Certificate of Achievement: Lymphatic Drainage after Surgery"
+    subject = credential["credentialSubject"]
+    assert subject["creditsEarned"] == 1.5 and subject["achievement"]["creditsAvailable"] == 1.5
+    assert subject["achievement"]["achievementType"] == "Certificate"
+    assert subject["achievement"]["tag"] == ["Home study", "Pathology"]
+    assert "DEMO-451234" in [entry["identifier"] for entry in subject["achievement"]["otherIdentifier"]]
+    name, email = subject["identifier"]
+    assert name["identityHash"] == "Nguyễn Thị Minh" and name["hashed"] is False
+    address = signed.enrollment.user.email.lower()
+    assert email["identityType"] == "emailAddress"
+    assert email["identityHash"] == "sha256$" + hashlib.sha256((address + email["salt"]).encode()).hexdigest()
+    assert address not in response.content.decode()
+    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert credential["proof"]["verificationMethod"].startswith("did:web:localhost#key-")
+    entry = credential["credentialStatus"]
+    assert entry["type"] == "BitstringStatusListEntry" and entry["statusPurpose"] == "revocation"
+    assert entry["statusListCredential"].endswith(reverse("certificates:status_list", args=[signed.status_list_id]))
+
+    api = client.get(reverse("certificates:api_certificate", args=[signed.printed_code])).json()
+    assert api["credential_url"].endswith(f"/certificates/{signed.printed_code}/credential.json")
+    mine = client.get(reverse("certificates:mine"))
+    assert mine.status_code == 302  # the holder's own page needs a sign-in; the credential is public by code
+    client.force_login(signed.enrollment.user)
+    assert "Download the signed credential" in client.get(reverse("certificates:mine")).content.decode()
+
+
+def test_the_command_verifies_our_credential_offline(signed, tmp_path):
+    path = tmp_path / "credential.json"
+    path.write_text(signed.credential)
+
+    verified, output = verify_file(path, offline=True)
+
+    assert verified, output
+    assert "proof checks out against the issuer's key key-" in output
+    assert "has not been revoked" in output
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        (
+            lambda c: c["credentialSubject"]["identifier"][0].update(identityHash="Somebody Else"),
+            "signature does not match",
+        ),
+        (lambda c: c["credentialSubject"].update(creditsEarned=15), "signature does not match"),
+        (lambda c: c["credentialSubject"].update(ceHours=40), "credentialSubject.ceHours"),
+        (
+            lambda c: c.update(
+                credentialSchema=[{"id": "https://example.org/schema.json", "type": "1EdTechJsonSchemaValidator2019"}]
+            ),
+            "“1EdTechJsonSchemaValidator2019” is not defined",
+        ),
+        (lambda c: c["@context"].append("https://example.org/more-terms"), "is not one this site pins"),
+        (lambda c: c["proof"].update(verificationMethod="did:web:localhost#key-1999-01-01"), "does not list the key"),
+        (lambda c: c["proof"].update(verificationMethod="did:web:elsewhere.example#key"), "does not belong to"),
+        (lambda c: c["proof"].update(proofValue="not-multibase"), "not a base58btc"),
+        (lambda c: c.pop("proof"), "carries no proof"),
+    ],
+)
+def test_a_tampered_credential_fails_with_the_reason(signed, tmp_path, tamper, reason):
+    credential = json.loads(signed.credential)
+    tamper(credential)
+    path = tmp_path / "credential.json"
+    path.write_text(json.dumps(credential))
+
+    verified, output = verify_file(path, offline=True)
+
+    assert not verified
+    assert reason in output
+
+
+def test_not_a_credential_fails_with_the_reason(db, tmp_path):
+    path = tmp_path / "credential.json"
+    path.write_text("{not json")
+    assert verify_file(path, offline=True) == (
+        False,
+        "FAIL  The file is not JSON.\n" + f"{path} does not verify: The file is not JSON.",
+    )
+    path.write_text('{"@context": "https://www.w3.org/2018/credentials/v1"}')
+    assert "not a W3C verifiable credential" in verify_file(path, offline=True)[1]
+
+
+def test_signing_refuses_a_field_the_contexts_would_drop(signed):
+    credential = json.loads(signed.credential)
+    credential.pop("proof")
+    data_loss_check(credential)  # the credential as issued loses nothing
+    credential["credentialSubject"]["achievement"]["deliveryType"] = "home_study"
+
+    with pytest.raises(ProofError, match=r"credentialSubject\.achievement\.deliveryType"):
+        data_loss_check(credential)
+
+
+def test_revocation_sets_the_bit_in_the_signed_status_list(
+    client, signed, django_capture_on_commit_callbacks, tmp_path
+):
+    url = reverse("certificates:status_list", args=[signed.status_list_id])
+    before = client.get(url)
+    assert before.status_code == 200
+    assert before["Cache-Control"] == "public, max-age=300" and "Last-Modified" in before
+    bits = decoded_list(json.loads(before.content)["credentialSubject"]["encodedList"])
+    assert len(bits) * 8 == StatusList.LENGTH and not any(bits)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_revoke(certificate=signed, by=None, reason="Attendance record was falsified.")
+
+    after = json.loads(client.get(url).content)
+    bits = decoded_list(after["credentialSubject"]["encodedList"])
+    assert bit_is_set(bits, signed.status_list_index) and sum(bin(byte).count("1") for byte in bits) == 1
+    path = tmp_path / "credential.json"
+    path.write_text(signed.credential)
+    verified, output = verify_file(path)
+    assert not verified and "The issuer has revoked this credential." in output
+
+
+def test_a_reissue_is_signed_anew_and_the_old_credential_is_revoked(client, signed, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        new = certificate_reissue(certificate=signed, by=None, reason="Legal name corrected.")
+    new.refresh_from_db()
+
+    assert json.loads(new.credential)["credentialSubject"]["identifier"][0]["identityHash"] == "Nguyễn Thị Minh"
+    assert (new.status_list_id, new.status_list_index) != (signed.status_list_id, signed.status_list_index)
+    bits = decoded_list(json.loads(StatusList.objects.get().credential)["credentialSubject"]["encodedList"])
+    assert bit_is_set(bits, signed.status_list_index) and not bit_is_set(bits, new.status_list_index)
+
+
+def test_credentials_signed_with_a_retired_key_still_verify(client, signed, tmp_path, settings):
+    signing_key_create(path=tmp_path / "next-key.pem")
+    settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "next-key.pem")
+
+    page = client.get(reverse("certificates:verify", args=[signed.printed_code])).content.decode()
+
+    assert "checks out" in page and json.loads(signed.credential)["proof"]["verificationMethod"].split("#")[1] in page
+    path = tmp_path / "credential.json"
+    path.write_text(signed.credential)
+    assert verify_file(path, offline=True)[0]
+
+
+def test_the_verification_page_says_when_the_stored_credential_does_not_check_out(client, signed):
+    Certificate.objects.filter(pk=signed.pk).update(
+        credential=signed.credential.replace("Nguyễn Thị Minh", "Nguyen Thi Minh")
+    )
+
+    page = client.get(reverse("certificates:verify", args=[signed.printed_code])).content.decode()
+
+    assert "The signed credential does not check out" in page and "signature does not match" in page
+
+
+def test_without_a_key_nothing_is_signed_until_the_operator_configures_one(
+    client, catalogue, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = issued_certificate(catalogue)
+
+    missing = served(client, certificate)
+    assert missing.status_code == 404 and "not ready yet" in missing.json()["error"]
+    api = client.get(reverse("certificates:api_certificate", args=[certificate.printed_code])).json()
+    assert api["status"] == "valid" and api["credential_url"] is None
+    assert (
+        "has not been issued yet"
+        in client.get(reverse("certificates:verify", args=[certificate.printed_code])).content.decode()
+    )
+    with pytest.raises(CommandError, match="CERTIFICATE_SIGNING_KEY_FILE"):
+        call_command("sign_credentials", stdout=io.StringIO())
+
+    signing_key_create(path=tmp_path / "key.pem")
+    settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "key.pem")
+    output = io.StringIO()
+    call_command("sign_credentials", stdout=output)
+    call_command("sign_credentials", stdout=output)
+
+    assert "Signed 1 credential(s)." in output.getvalue() and "Signed 0 credential(s)." in output.getvalue()
+    assert served(client, certificate).status_code == 200
+
+
+def test_each_certificate_holds_its_own_random_bit(signed, django_capture_on_commit_callbacks):
+    certificate = signed
+    for _ in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            certificate = certificate_reissue(certificate=certificate, by=None, reason="Corrected.")
+
+    indexes = list(Certificate.objects.values_list("status_list_index", flat=True))
+    assert len(indexes) == 6 and len(set(indexes)) == 6
+    assert all(0 <= index < StatusList.LENGTH for index in indexes)
+    assert max(indexes) - min(indexes) > 6  # drawn at random, not handed out in sequence
+    assert Certificate.objects.filter(credential="").count() == 0
+
+
+def test_unknown_codes_and_lists_answer_in_json(client, signed):
+    assert client.get(reverse("certificates:status_list", args=[99])).status_code == 404
+    assert client.get(reverse("certificates:status_list", args=[99])).json()["error"]
+    unknown = client.get(reverse("certificates:credential", args=[printed(new_code())]))
+    assert unknown.status_code == 404 and unknown.json()["status"] == "not_found"
+    typo = client.get(reverse("certificates:credential", args=[signed.printed_code[:-1] + "?"]))
+    assert typo.status_code == 400 and typo.json()["status"] == "malformed"
+
+
+VERIFIER_JS = Path(__file__).parent / "js"
+
+
+def verified_by_javascript(credential: dict, client, tmp_path) -> dict:
+    """Digital Bazaar's verifier (safe-mode JSON-LD, eddsa-rdfc-2022, Bitstring Status List) on the
+    credential, given what it may dereference: our DID document and status list, as served."""
+    if not (VERIFIER_JS / "node_modules").is_dir():
+        pytest.fail("The JavaScript verifier is not installed: run `make test`, which installs it.")
+    did = client.get(reverse("certificates:did_json")).json()
+    world = {did["id"]: did}
+    status_url = credential.get("credentialStatus", {}).get("statusListCredential")
+    if status_url:
+        world[status_url] = json.loads(client.get(urlsplit(status_url).path).content)
+    (tmp_path / "credential.json").write_text(json.dumps(credential, ensure_ascii=False))
+    (tmp_path / "world.json").write_text(json.dumps(world))
+    finished = subprocess.run(  # noqa: S603 (our own script, on files this test wrote)
+        [
+            shutil.which("node"),
+            str(VERIFIER_JS / "verify.mjs"),
+            str(tmp_path / "credential.json"),
+            str(tmp_path / "world.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(finished.stdout)
+
+
+def test_an_independent_implementation_verifies_our_credential_and_its_revocation(
+    client, signed, tmp_path, django_capture_on_commit_callbacks
+):
+    credential = json.loads(signed.credential)
+
+    result = verified_by_javascript(credential, client, tmp_path)
+    assert result["verified"] is True, result["errors"]
+    assert result["status"]["verified"] is True and result["status"]["results"][0]["status"] is False
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_revoke(certificate=signed, by=None, reason="Issued in error.")
+
+    result = verified_by_javascript(credential, client, tmp_path)
+    assert result["status"]["results"][0]["status"] is True  # the bit is set: revoked
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda c: c["credentialSubject"]["identifier"][0].update(identityHash="Somebody Else"),
+        lambda c: c["credentialSubject"]["achievement"].update(creditsAvailable=15),
+        lambda c: c["credentialSubject"].update(ceHours=40),  # undefined: pyld alone would not notice
+    ],
+)
+def test_the_independent_implementation_rejects_what_ours_rejects(client, signed, tmp_path, tamper):
+    credential = json.loads(signed.credential)
+    tamper(credential)
+
+    result = verified_by_javascript(credential, client, tmp_path)
+
+    assert result["verified"] is False
+    path = tmp_path / "ours.json"
+    path.write_text(json.dumps(credential))
+    assert verify_file(path, offline=True)[0] is False
