@@ -157,8 +157,9 @@ def _signed_text(document: dict, *, now: datetime) -> str:
 
 def credential_sign(certificate_id: int) -> Certificate | None:
     """Signs the certificate's credential once (a random bit of a status list is taken first) and
-    publishes that list if it never was. Without a configured key nothing is signed: the operator is
-    warned, and `manage.py sign_credentials` signs what is pending once a key is set."""
+    publishes that list if it never was, or if the certificate is already revoked. Without a
+    configured key nothing is signed: the operator is warned, and `manage.py sign_credentials`
+    signs what is pending once a key is set."""
     try:
         signing_key()
     except ImproperlyConfigured as error:
@@ -176,7 +177,8 @@ def credential_sign(certificate_id: int) -> Certificate | None:
             document = credential_document(locked, root=root, salt=secrets.token_hex(8))
             locked.credential = _signed_text(document, now=timezone.now())
             locked.save(update_fields=["credential"])
-    if not StatusList.objects.filter(pk=locked.status_list_id).exclude(credential="").exists():
+    # A certificate revoked before it was signed had no bit to set then; its list is signed again now.
+    if locked.revoked_at or not StatusList.objects.filter(pk=locked.status_list_id).exclude(credential="").exists():
         status_list_sign(locked.status_list_id)
     return locked
 

@@ -94,14 +94,30 @@ def signing_key_create(*, path: Path) -> SigningKey:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     with transaction.atomic():
-        name, number = f"key-{date.today().isoformat()}", 1
-        while SigningKey.objects.filter(key_id=name if number == 1 else f"{name}-{number}").exists():
-            number += 1
-        SigningKey.objects.filter(retired_at__isnull=True).update(retired_at=timezone.now())
-        record = SigningKey.objects.create(
-            key_id=name if number == 1 else f"{name}-{number}",
-            public_key_multibase=public_key_multibase(private_key.public_key()),
-        )
+        record = _publish(private_key.public_key())
         path.touch(mode=0o600)
         path.write_bytes(pem)
     return record
+
+
+def signing_key_adopt(*, path: Path) -> SigningKey:
+    """Publishes the key already in `path` if it is not (a key kept while the database was rebuilt)."""
+    private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(private_key, Ed25519PrivateKey):
+        raise ImproperlyConfigured("The certificate signing key must be an Ed25519 key.")
+    known = SigningKey.objects.filter(public_key_multibase=public_key_multibase(private_key.public_key())).first()
+    if known is not None:
+        return known
+    with transaction.atomic():
+        return _publish(private_key.public_key())
+
+
+def _publish(public_key: Ed25519PublicKey) -> SigningKey:
+    """Publishes the key under a dated name and retires the earlier ones from signing."""
+    name, number = f"key-{date.today().isoformat()}", 1
+    while SigningKey.objects.filter(key_id=name if number == 1 else f"{name}-{number}").exists():
+        number += 1
+    SigningKey.objects.filter(retired_at__isnull=True).update(retired_at=timezone.now())
+    return SigningKey.objects.create(
+        key_id=name if number == 1 else f"{name}-{number}", public_key_multibase=public_key_multibase(public_key)
+    )

@@ -231,6 +231,24 @@ def test_without_a_key_nothing_is_signed_until_the_operator_configures_one(
     assert served(client, certificate).status_code == 200
 
 
+def test_a_certificate_revoked_before_it_was_signed_is_signed_revoked(
+    client, catalogue, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = issued_certificate(catalogue)
+        certificate_revoke(certificate=certificate, by=None, reason="Issued in error.")
+    signing_key_create(path=tmp_path / "key.pem")
+    settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "key.pem")
+
+    call_command("sign_credentials", stdout=io.StringIO())
+
+    certificate.refresh_from_db()
+    path = tmp_path / "credential.json"
+    path.write_text(certificate.credential)
+    verified, output = verify_file(path)
+    assert not verified and "The issuer has revoked this credential." in output
+
+
 def test_each_certificate_holds_its_own_random_bit(signed, django_capture_on_commit_callbacks):
     certificate = signed
     for _ in range(5):

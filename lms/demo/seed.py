@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -23,6 +24,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from accounts.services import licence_create
+from certificates.credentials import credential_sign
+from certificates.keys import signing_key_adopt, signing_key_create
 from certificates.models import Certificate
 from certificates.services import certificate_revoke, completion_record
 from courses.models import (
@@ -99,6 +102,7 @@ def seed_demo() -> SeedReport:
             _lesson(course, lesson_data, report, is_free_preview=position == 0)
         _final_assessment(course, report)
     report.users = [_user(spec, report, boards=boards) for spec in reference.USERS]
+    _demo_signing_key(report)
     _demo_study(catalogue, instructors, report)
     report.certificates = [
         _demo_certificate(catalogue, slug, reason, report) for slug, reason in reference.DEMO_CERTIFICATES
@@ -314,6 +318,18 @@ def _demo_study(catalogue, instructors, report):
     report.created.append(f"enrolment of {practitioner.email} in {course.slug}")
 
 
+def _demo_signing_key(report):
+    """A signing key for the demo's credentials, in the file the development settings name (ignored
+    by git); with no file configured, certificates are issued unsigned."""
+    path = settings.CERTIFICATE_SIGNING_KEY_FILE
+    if not path or settings.CERTIFICATE_SIGNING_KEY:
+        return
+    if not Path(path).exists():
+        report.created.append(f"signing key {signing_key_create(path=Path(path)).key_id} in {path}")
+    else:
+        signing_key_adopt(path=Path(path))  # kept from an earlier demo database: published again here
+
+
 def _demo_certificate(catalogue, slug, revocation_reason, report):
     """The demo practitioner completes the course the way the site records it (every lesson, the
     study time, a passing attempt at the final assessment, the evaluation) and gets its certificate."""
@@ -321,6 +337,9 @@ def _demo_certificate(catalogue, slug, revocation_reason, report):
     course = CoursePage.objects.child_of(catalogue).get(slug=slug)
     existing = Certificate.objects.filter(enrollment__user=practitioner, enrollment__course=course).first()
     if existing:
+        if not existing.credential:
+            credential_sign(existing.pk)  # seeded before a key was configured
+            existing.refresh_from_db()
         return existing
     enrollment, _ = Enrollment.objects.get_or_create(
         user=practitioner, course=course, defaults={"source": EnrollmentSource.STAFF}

@@ -22,3 +22,7 @@ class Command(BaseCommand):
         for certificate in report.certificates:
             state = "revoked" if certificate.revoked_at else "valid"
             self.stdout.write(f"  {certificate.printed_code}  {state:<8} {certificate.snapshot['course']['title']}")
+        self.stdout.write(
+            "Each one's signed credential is at /certificates/<code>/credential.json; check a downloaded copy with "
+            "`manage.py verify_credential FILE`."
+        )
