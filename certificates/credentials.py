@@ -374,7 +374,8 @@ def _status_check(document: dict, resolve_did, fetch_status_list, check: Credent
 
 def local_did_resolver(did: str) -> dict | None:
     """This site's own DID document, read from the database: no request needed for our credentials."""
-    return did_document() if did == issuer_did() else None
+    document = did_document()
+    return document if document["id"] == did else None
 
 
 def local_status_list(url: str) -> str | None:

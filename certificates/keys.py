@@ -63,17 +63,28 @@ def did_document() -> dict:
     }
 
 
-def signing_key() -> tuple[Ed25519PrivateKey, SigningKey]:
-    """The configured private key and the published record of its public half."""
-    if settings.CERTIFICATE_SIGNING_KEY:
-        pem = settings.CERTIFICATE_SIGNING_KEY.encode()
-    elif settings.CERTIFICATE_SIGNING_KEY_FILE:
-        pem = Path(settings.CERTIFICATE_SIGNING_KEY_FILE).read_bytes()
-    else:
-        raise ImproperlyConfigured("Set CERTIFICATE_SIGNING_KEY_FILE (or CERTIFICATE_SIGNING_KEY) to sign credentials.")
-    private_key = serialization.load_pem_private_key(pem, password=None)
+def configured_private_key() -> Ed25519PrivateKey:
+    """The private key the settings name, or ImproperlyConfigured saying what is wrong with them."""
+    try:
+        if settings.CERTIFICATE_SIGNING_KEY:
+            pem = settings.CERTIFICATE_SIGNING_KEY.encode()
+        elif settings.CERTIFICATE_SIGNING_KEY_FILE:
+            pem = Path(settings.CERTIFICATE_SIGNING_KEY_FILE).read_bytes()
+        else:
+            raise ImproperlyConfigured(
+                "Set CERTIFICATE_SIGNING_KEY_FILE (or CERTIFICATE_SIGNING_KEY) to sign credentials."
+            )
+        private_key = serialization.load_pem_private_key(pem, password=None)
+    except (OSError, ValueError, TypeError) as error:
+        raise ImproperlyConfigured(f"The certificate signing key cannot be read: {error}") from error
     if not isinstance(private_key, Ed25519PrivateKey):
         raise ImproperlyConfigured("The certificate signing key must be an Ed25519 key.")
+    return private_key
+
+
+def signing_key() -> tuple[Ed25519PrivateKey, SigningKey]:
+    """The configured private key and the published record of its public half."""
+    private_key = configured_private_key()
     record = SigningKey.objects.filter(
         public_key_multibase=public_key_multibase(private_key.public_key()), retired_at__isnull=True
     ).first()

@@ -335,3 +335,15 @@ def test_the_independent_implementation_rejects_what_ours_rejects(client, signed
     path = tmp_path / "ours.json"
     path.write_text(json.dumps(credential))
     assert verify_file(path, offline=True)[0] is False
+
+
+def test_serving_credentials_costs_the_same_few_queries(client, signed, django_assert_max_num_queries):
+    verify_url = reverse("certificates:verify", args=[signed.printed_code])
+    with django_assert_max_num_queries(7):  # the stored credential checked once: the site, its keys
+        assert "checks out" in client.get(verify_url).content.decode()
+    with django_assert_max_num_queries(5):  # then the check is remembered
+        assert "checks out" in client.get(verify_url).content.decode()
+    with django_assert_max_num_queries(2):  # the certificate, the lookup log
+        assert served(client, signed).status_code == 200
+    with django_assert_max_num_queries(1):  # nothing logged: who fetches a status list is not recorded
+        assert client.get(reverse("certificates:status_list", args=[signed.status_list_id])).status_code == 200

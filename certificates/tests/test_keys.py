@@ -5,6 +5,7 @@ import stat
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -70,3 +71,22 @@ def test_without_a_configured_key_signing_says_what_to_set(settings):
     settings.CERTIFICATE_SIGNING_KEY = settings.CERTIFICATE_SIGNING_KEY_FILE = ""
     with pytest.raises(ImproperlyConfigured, match="CERTIFICATE_SIGNING_KEY_FILE"):
         signing_key()
+
+
+def check_ids():
+    return [
+        message.id for message in run_checks(include_deployment_checks=True) if message.id.startswith("certificates")
+    ]
+
+
+def test_a_deployment_without_a_readable_signing_key_is_flagged(tmp_path, settings):
+    settings.CERTIFICATE_SIGNING_KEY, settings.CERTIFICATE_SIGNING_KEY_FILE = "", ""
+    assert check_ids() == ["certificates.W001"]
+    settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "missing.pem")
+    assert check_ids() == ["certificates.E001"]
+    (tmp_path / "rsa.pem").write_text("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "rsa.pem")
+    assert check_ids() == ["certificates.E001"]
+    create_key(tmp_path / "signing-key.pem")
+    settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "signing-key.pem")
+    assert check_ids() == []

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+
+from .keys import configured_private_key
+
+
+@register(Tags.security, deploy=True)
+def signing_key_configured(app_configs, **kwargs):
+    """A deployment without a readable signing key would issue certificates without credentials."""
+    if not (settings.CERTIFICATE_SIGNING_KEY or settings.CERTIFICATE_SIGNING_KEY_FILE):
+        return [
+            Warning(
+                "No credential signing key is configured: certificates are issued without their signed credential.",
+                hint="Run `manage.py signing_key create --out FILE` and set CERTIFICATE_SIGNING_KEY_FILE=FILE.",
+                id="certificates.W001",
+            )
+        ]
+    try:
+        configured_private_key()
+    except ImproperlyConfigured as error:
+        return [Error(str(error), id="certificates.E001")]
+    return []
