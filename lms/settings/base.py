@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -166,6 +167,10 @@ STORAGES = {
 # Per process: fine for one dev server, but rate limits and used two-factor codes are only shared
 # between workers through a shared cache (production uses Redis).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Work after a request (certificate PDFs, signed credentials, emails) runs in the request's process
+# here; production queues it in the database for `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="CE Platform <ce@localhost>")

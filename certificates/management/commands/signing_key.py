@@ -28,4 +28,4 @@ class Command(BaseCommand):
         except FileExistsError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Created {key.key_id}; earlier keys now only verify.")
-        self.stdout.write(f"Set CERTIFICATE_SIGNING_KEY_FILE={out} for the process that issues certificates.")
+        self.stdout.write(f"Set CERTIFICATE_SIGNING_KEY_FILE={out} for the processes that sign (db_worker).")
