@@ -56,14 +56,15 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
             )
             current = [approval for approval in approvals if approval.is_current]
             lapsed = [approval for approval in approvals if not approval.is_current]
+            now = timezone.now()
+            if locked.completed_at is None:
+                # Recorded even when the certificate is held back: it prints the day the course was completed.
+                locked.completed_at = now
+                locked.save(update_fields=["completed_at"])
             if lapsed:
                 _alert_reviewers(course, lapsed, enrollment=locked, held_back=not current)
             if not current:
                 return CompletionOutcome(held_back=_held_back_reason(lapsed))
-            now = timezone.now()
-            if locked.completed_at is None:
-                locked.completed_at = now
-                locked.save(update_fields=["completed_at"])
             certificate = Certificate.objects.create(
                 enrollment=locked,
                 code=_unused_code(),

@@ -144,6 +144,8 @@ def course_detail(*, course: CoursePage, user) -> dict:
         "enrollment": enrollment,
         "progress": progress,
         "evaluation_due": bool(evaluation_submitted is False and progress.completed_count == len(lessons)),
+        # A completion can be held back from its certificate (a lapsed approval), so ask for the certificate.
+        "certified": bool(enrollment and enrollment.completed_at and enrollment.certificates.exists()),
         "completion_blockers": progress
         and completion_blockers(_completion_state(progress, evaluation_submitted=bool(evaluation_submitted))),
     }

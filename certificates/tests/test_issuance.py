@@ -1,9 +1,11 @@
 """A certificate is issued when the course is complete: once, in the same transaction, frozen."""
 
+import datetime
 import threading
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import IntegrityError, connection
 from django.urls import reverse
@@ -165,9 +167,13 @@ def test_a_lapsed_approval_holds_the_certificate_back_tells_why_and_alerts_revie
     course_page = client.get(enrollment.course.url).content.decode()
     assert "Get your certificate" in course_page
 
-    enrollment.course.approvals.update(expires_on=timezone.localdate().replace(year=timezone.localdate().year + 1))
-    client.post(reverse("certificates:claim", args=[enrollment.course.pk]))
-    assert Certificate.objects.filter(enrollment=enrollment).exists()
+    completed_on = timezone.localdate()
+    enrollment.course.approvals.update(expires_on=completed_on + datetime.timedelta(days=365))
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=9)):
+        client.post(reverse("certificates:claim", args=[enrollment.course.pk]))
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    assert certificate.completed_on == completed_on  # the day the course was completed, not the day it was claimed
+    assert certificate.snapshot["completed_on"] == completed_on.isoformat()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -256,10 +262,8 @@ def test_revoking_needs_the_permission_and_two_factor(client, catalogue):
 
 
 def test_the_cron_grades_expired_attempts_and_completes_the_courses_they_pass(catalogue):
-    import datetime as dt
     import io
 
-    import time_machine
     from django.core.management import call_command
 
     from courses.models import LessonProgress
@@ -275,9 +279,9 @@ def test_the_cron_grades_expired_attempts_and_completes_the_courses_they_pass(ca
     with time_machine.travel(start, tick=False) as clock:
         passing = attempt_start(quiz=quiz, user=enrollment.user)
         attempt_save(attempt=passing, answers=right_answers(passing.questions))
-        clock.move_to(start + dt.timedelta(minutes=8))
+        clock.move_to(start + datetime.timedelta(minutes=8))
         still_running = attempt_start(quiz=quiz, user=EnrollmentFactory(course=enrollment.course).user)
-        clock.move_to(start + dt.timedelta(minutes=11))
+        clock.move_to(start + datetime.timedelta(minutes=11))
         output = io.StringIO()
         call_command("close_expired_attempts", stdout=output)
 
