@@ -15,7 +15,7 @@ from . import verification
 from .codes import MalformedCode, canonical, printed
 from .credentials import STATUS_LIST_TTL_SECONDS, certificate_credential_standing
 from .keys import did_document
-from .models import LookupChannel, StatusList
+from .models import Certificate, LookupChannel, StatusList
 
 HTTP_STATUS = {"valid": 200, "revoked": 200, "not_found": 404, "malformed": 400}
 
@@ -61,6 +61,8 @@ def verify_page(request, code):
     if certificate:
         context["result"] = verification.certificate_json(code, status, certificate, root=_root(request))
         context["credential_standing"] = certificate_credential_standing(certificate)
+        if certificate.revoked_at:
+            context["replacement"] = Certificate.objects.filter(reissue_of=certificate).first()
     return TemplateResponse(request, "certificates/verify_result.html", context, status=HTTP_STATUS[status])
 
 

@@ -316,6 +316,8 @@ def test_a_reissue_after_a_name_change_supersedes_the_old_certificate_and_links_
     assert ModelLogEntry.objects.filter(action="certificates.reissue").exists()
     page = client.get(reverse("certificates:verify", args=[old.printed_code])).content.decode()
     assert f"Superseded by certificate {new.printed_code}" in page
+    new_url = reverse("certificates:verify", args=[new.printed_code])
+    assert f'It was replaced by certificate <a href="{new_url}">{new.printed_code}</a>' in page
 
 
 def test_a_live_course_with_a_final_assessment_needs_it_passed(catalogue):
