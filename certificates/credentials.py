@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -50,6 +51,18 @@ def _identifier_type(board_code: str, what: str) -> str:
     return "ext:" + "".join(c if c.isascii() and (c.isalnum() or c in ".-_") else "-" for c in board_code) + what
 
 
+def _without_control_characters(value):
+    """Strings with no control characters: canonical N-Quads escape them, and implementations disagree
+    on how (pyld writes some raw), which would make a signature another verifier cannot reproduce."""
+    if isinstance(value, str):
+        return "".join(char for char in value if unicodedata.category(char) != "Cc")
+    if isinstance(value, list):
+        return [_without_control_characters(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_control_characters(item) for key, item in value.items()}
+    return value
+
+
 def credential_url(certificate: Certificate, *, root: str) -> str:
     return absolute_url("certificates:credential", certificate.printed_code, root=root)
 
@@ -80,66 +93,68 @@ def credential_document(certificate: Certificate, *, root: str, salt: str) -> di
             for board, number in provider_numbers.items()
         ]
     email = enrollment.user.email.strip().lower()
-    return {
-        "@context": CREDENTIAL_CONTEXTS,
-        "id": credential_url(certificate, root=root),
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": f"{certificate.get_kind_display()}: {course['title']}",
-        "issuer": issuer,
-        "validFrom": _timestamp(certificate.issued_at),
-        "awardedDate": _timestamp(certificate.issued_at),
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "ext:name",
-                    "hashed": False,
-                    "identityHash": snapshot["holder"]["name"],
-                },
-                {
-                    "type": "IdentityObject",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "identityHash": "sha256$" + hashlib.sha256((email + salt).encode()).hexdigest(),
-                    "salt": salt,
-                },
-            ],
-            "creditsEarned": hours,
-            "activityEndDate": _timestamp(enrollment.completed_at),
-            "achievement": {
-                "id": enrollment.course.full_url,
-                "type": ["Achievement"],
-                "achievementType": "Certificate" if achieved else "CertificateOfCompletion",
-                "name": course["title"],
-                "description": (
-                    f"{course['delivery_label']} continuing-education course of {course['ce_hours']} CE hours "
-                    f"(one CE hour is 50 minutes of instruction). {approvals}."
-                ),
-                "criteria": {
-                    "narrative": "Complete every lesson of the course and its minimum study time"
-                    + (", and pass the final assessment." if achieved else ".")
-                },
-                "creditsAvailable": hours,
-                "tag": [course["delivery_label"], *course["categories"]],
-                "otherIdentifier": [
+    return _without_control_characters(
+        {
+            "@context": CREDENTIAL_CONTEXTS,
+            "id": credential_url(certificate, root=root),
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "name": f"{certificate.get_kind_display()}: {course['title']}",
+            "issuer": issuer,
+            "validFrom": _timestamp(certificate.issued_at),
+            "awardedDate": _timestamp(certificate.issued_at),
+            "credentialSubject": {
+                "type": ["AchievementSubject"],
+                "identifier": [
                     {
-                        "type": "IdentifierEntry",
-                        "identifier": a["number"],
-                        "identifierType": _identifier_type(a["board"], "-approval"),
-                    }
-                    for a in course["approvals"]
+                        "type": "IdentityObject",
+                        "identityType": "ext:name",
+                        "hashed": False,
+                        "identityHash": snapshot["holder"]["name"],
+                    },
+                    {
+                        "type": "IdentityObject",
+                        "identityType": "emailAddress",
+                        "hashed": True,
+                        "identityHash": "sha256$" + hashlib.sha256((email + salt).encode()).hexdigest(),
+                        "salt": salt,
+                    },
                 ],
+                "creditsEarned": hours,
+                "activityEndDate": _timestamp(enrollment.completed_at),
+                "achievement": {
+                    "id": enrollment.course.full_url,
+                    "type": ["Achievement"],
+                    "achievementType": "Certificate" if achieved else "CertificateOfCompletion",
+                    "name": course["title"],
+                    "description": (
+                        f"{course['delivery_label']} continuing-education course of {course['ce_hours']} CE hours "
+                        f"(one CE hour is 50 minutes of instruction). {approvals}."
+                    ),
+                    "criteria": {
+                        "narrative": "Complete every lesson of the course and its minimum study time"
+                        + (", and pass the final assessment." if achieved else ".")
+                    },
+                    "creditsAvailable": hours,
+                    "tag": [course["delivery_label"], *course["categories"]],
+                    "otherIdentifier": [
+                        {
+                            "type": "IdentifierEntry",
+                            "identifier": a["number"],
+                            "identifierType": _identifier_type(a["board"], "-approval"),
+                        }
+                        for a in course["approvals"]
+                    ],
+                },
             },
-        },
-        "credentialStatus": {
-            "id": f"{status_url}#{certificate.status_list_index}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": str(certificate.status_list_index),
-            "statusListCredential": status_url,
-        },
-    }
+            "credentialStatus": {
+                "id": f"{status_url}#{certificate.status_list_index}",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation",
+                "statusListIndex": str(certificate.status_list_index),
+                "statusListCredential": status_url,
+            },
+        }
+    )
 
 
 def _signed_text(document: dict, *, now: datetime) -> str:

@@ -1,9 +1,9 @@
 """W3C Data Integrity proofs with the eddsa-rdfc-2022 cryptosuite, on JSON-LD read only from the
 contexts pinned in `contexts/` (the network is never asked for one, at signing or at verification).
 
-pyld drops any term the contexts do not define and canonicalises what is left, so an undefined
-field would ride along unsigned; `data_loss_check` refuses such a document instead, as the W3C
-"Securing Data Losslessly" section and the JavaScript verifiers' safe mode do.
+pyld drops any term the contexts do not define, and RDF leaves out what relative IRIs, `@index`
+and the like hold, yet it canonicalises what is left without complaint: such fields would ride
+along unsigned. `data_loss_check` refuses these documents, as W3C's "Securing Data Losslessly" asks.
 """
 
 import hashlib
@@ -53,27 +53,56 @@ def canonical_nquads(document: dict) -> str:
     """RDF Dataset Canonicalization (RDFC-1.0, which pyld calls URDNA2015) as N-Quads."""
     try:
         return jsonld.normalize(document, {**_OPTIONS, "algorithm": "URDNA2015", "format": "application/n-quads"})
-    except jsonld.JsonLdError as error:
+    except (jsonld.JsonLdError, RecursionError) as error:
         raise ProofError(f"The document is not JSON-LD this site can read: {_root_cause(error)}") from error
+
+
+ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*|_):")
 
 
 def data_loss_check(document: dict) -> None:
-    """Raises ProofError naming the first field that JSON-LD expansion would drop or leave relative,
-    i.e. that a signature over the canonical form would not cover."""
+    """Raises ProofError naming what a signature over the document's canonical form would not cover:
+    a context that is not pinned or is given inline, a JSON-LD keyword, an empty value, a term the
+    contexts do not define, or an identifier that is not an absolute IRI."""
+    contexts = document.get("@context")
+    if not isinstance(contexts, list) or not all(isinstance(c, str) and c in PINNED_CONTEXTS for c in contexts):
+        raise ProofError("The document's @context must be a list of the contexts this site pins, by URL.")
+    _structure_check({key: value for key, value in document.items() if key != "@context"}, "")
     try:
         expanded = jsonld.expand(document, _OPTIONS)
-    except jsonld.JsonLdError as error:
+    except (jsonld.JsonLdError, RecursionError) as error:
         raise ProofError(f"The document is not JSON-LD this site can read: {_root_cause(error)}") from error
-    for iri in _iris(expanded):
-        if ":" not in iri:
-            raise ProofError(f"“{iri}” is not defined by the document's contexts, so it would not be signed.")
-    given, kept = _leaf_count({k: v for k, v in document.items() if k != "@context"}), _leaf_count(expanded)
+    for keyword, iri in _iris(expanded):
+        if not ABSOLUTE_IRI.match(iri):
+            raise ProofError(
+                f"“{iri}” is not an absolute IRI, so what it identifies would not be signed."
+                if keyword == "@id"
+                else f"“{iri}” is not defined by the document's contexts, so it would not be signed."
+            )
+    given, kept = _leaf_count(document), _leaf_count(expanded)
     if given != kept:
         dropped = _dropped_fields(document)
         where = f": {', '.join(dropped)}" if dropped else ""
         raise ProofError(
             f"{given - kept} value(s) are not defined by the document's contexts, so they would not be signed{where}."
         )
+
+
+def _structure_check(value, path: str) -> None:
+    """JSON-LD keywords (an inline @context, @index, @direction…) and empty values can carry text
+    that never reaches the signed RDF, however defined the terms around them are."""
+    if isinstance(value, dict):
+        if not value:
+            raise ProofError(f"{path.lstrip('.') or 'The document'} is an empty object, which would not be signed.")
+        for key, item in value.items():
+            if key.startswith("@"):
+                raise ProofError(f"{path}.{key}".lstrip(".") + " is a JSON-LD keyword; only plain terms are signed.")
+            _structure_check(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _structure_check(item, f"{path}[{index}]")
+    elif value is None:
+        raise ProofError(f"{path.lstrip('.')} is null, which would not be signed.")
 
 
 def proof_add(document: dict, *, private_key: Ed25519PrivateKey, verification_method: str, created: str) -> dict:
@@ -88,6 +117,7 @@ def proof_add(document: dict, *, private_key: Ed25519PrivateKey, verification_me
         "verificationMethod": verification_method,
         "proofPurpose": "assertionMethod",
     }
+    data_loss_check({**options, "@context": document["@context"]})
     signature = private_key.sign(_hash_data(document, options))
     return {**document, "proof": {**options, "proofValue": "z" + base58.b58encode(signature).decode()}}
 
@@ -112,6 +142,7 @@ def proof_verify(document: dict, public_key: Ed25519PublicKey) -> dict:
     unsigned = {key: value for key, value in document.items() if key != "proof"}
     data_loss_check(unsigned)
     options = {key: value for key, value in proof.items() if key != "proofValue"}
+    data_loss_check({**options, "@context": unsigned["@context"]})  # nothing unsigned in the proof either
     try:
         public_key.verify(signature, _hash_data(unsigned, options))
     except InvalidSignature as error:
@@ -133,7 +164,8 @@ def _sha256(text: str) -> bytes:
 
 
 def _leaf_count(value) -> int:
-    """Scalar values, as given or as expanded (where a value object's datatype is not one of them)."""
+    """Scalar values, as given or as expanded (where a value object's datatype is not one of them);
+    the contexts are not counted."""
     if isinstance(value, dict):
         if "@value" in value:
             return _leaf_count(value["@value"])
@@ -144,16 +176,16 @@ def _leaf_count(value) -> int:
 
 
 def _iris(expanded):
-    """Every property and type IRI of an expanded document."""
+    """Every property, type and node IRI of an expanded document, with which of those it is."""
     if isinstance(expanded, list):
         for item in expanded:
             yield from _iris(item)
     elif isinstance(expanded, dict):
         for key, value in expanded.items():
-            if key == "@type":
-                yield from value if isinstance(value, list) else [value]
+            if key in ("@type", "@id"):
+                yield from ((key, iri) for iri in (value if isinstance(value, list) else [value]))
             elif not key.startswith("@"):
-                yield key
+                yield "property", key
             if key != "@value":
                 yield from _iris(value)
 
@@ -192,6 +224,8 @@ def _at(document, path: str):
 
 
 def _root_cause(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "it is nested too deeply."
     while error.__cause__ is not None:
         error = error.__cause__
     return str(error.args[0] if error.args else error).splitlines()[0]

@@ -109,7 +109,22 @@ def test_the_command_verifies_our_credential_offline(signed, tmp_path):
             ),
             "“1EdTechJsonSchemaValidator2019” is not defined",
         ),
-        (lambda c: c["@context"].append("https://example.org/more-terms"), "is not one this site pins"),
+        (lambda c: c["@context"].append("https://example.org/more-terms"), "contexts this site pins"),
+        (lambda c: c["@context"].append({"ceHours": "@index"}), "contexts this site pins"),
+        (lambda c: c["credentialSubject"].update({"@context": {"note": "@index"}, "note": "40 CE"}), "@context is a"),
+        (lambda c: c["credentialSubject"].update({"@index": "40 CE hours"}), "@index is a JSON-LD keyword"),
+        (
+            lambda c: c["credentialSubject"]["achievement"].update(name={"@value": "Y", "@direction": "rtl"}),
+            "achievement.name.@value is a JSON-LD keyword",
+        ),
+        (lambda c: c["credentialSubject"].update(id="holder-7"), "“holder-7” is not an absolute IRI"),
+        (
+            lambda c: c["credentialSubject"].update(result=[{"id": "r1", "type": ["Result"], "value": "40 CE hours"}]),
+            "“r1” is not an absolute IRI",
+        ),
+        (lambda c: c["credentialSubject"].update(licenseNumber=None), "licenseNumber is null"),
+        (lambda c: c["credentialSubject"].update(ceHours={}), "credentialSubject.ceHours is an empty object"),
+        (lambda c: c["proof"].update(note="40 CE hours"), "not defined by the document's contexts"),
         (lambda c: c["proof"].update(verificationMethod="did:web:localhost#key-1999-01-01"), "does not list the key"),
         (lambda c: c["proof"].update(verificationMethod="did:web:elsewhere.example#key"), "does not belong to"),
         (lambda c: c["proof"].update(proofValue="not-multibase"), "not a base58btc"),
@@ -315,6 +330,18 @@ def test_an_independent_implementation_verifies_our_credential_and_its_revocatio
 
     result = verified_by_javascript(credential, client, tmp_path)
     assert result["status"]["results"][0]["status"] is True  # the bit is set: revoked
+
+
+def test_control_characters_in_a_name_do_not_break_the_signature_elsewhere(
+    client, catalogue, signing_key_file, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = issued_certificate(catalogue, legal_name="Nguyễn\fThị\x7f Minh\x01")
+    certificate.refresh_from_db()
+    credential = json.loads(certificate.credential)
+
+    assert credential["credentialSubject"]["identifier"][0]["identityHash"] == "NguyễnThị Minh"
+    assert verified_by_javascript(credential, client, tmp_path)["verified"] is True
 
 
 @pytest.mark.parametrize(
