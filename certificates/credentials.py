@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
@@ -31,7 +32,7 @@ CREDENTIAL_CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
-# Verifiers may cache the status list this long; a revocation reaches them within it.
+# Verifiers may cache a status list this long: a revocation reaches them within it of being signed.
 STATUS_LIST_TTL_SECONDS = 300
 
 
@@ -202,19 +203,23 @@ def _with_status_bit(certificate_id: int) -> Certificate:
     """The certificate, holding a random free bit of the newest status list not yet half full (beyond
     half, a random free bit gets slow to find and says more about its neighbours)."""
     for _ in range(20):
-        certificate = Certificate.objects.get(pk=certificate_id)
-        if certificate.status_list_id is not None:
+        with transaction.atomic():
+            certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+            if certificate.status_list_id is not None:
+                return certificate
+            # Locked while a bit is drawn, so that signers at the same moment share the list
+            # instead of each opening one (a list of one certificate would tell whose it is).
+            status_list = StatusList.objects.select_for_update().order_by("-pk").first()
+            if status_list is None or status_list.certificates.count() >= StatusList.LENGTH // 2:
+                status_list = StatusList.objects.create()
+            try:
+                with transaction.atomic():
+                    certificate.status_list = status_list
+                    certificate.status_list_index = secrets.randbelow(StatusList.LENGTH)
+                    certificate.save(update_fields=["status_list", "status_list_index"])
+            except IntegrityError:
+                continue  # an earlier certificate holds that bit: draw again
             return certificate
-        status_list = StatusList.objects.order_by("-pk").first()
-        if status_list is None or status_list.certificates.count() >= StatusList.LENGTH // 2:
-            status_list = StatusList.objects.create()
-        try:
-            with transaction.atomic():
-                Certificate.objects.filter(pk=certificate_id, status_list__isnull=True).update(
-                    status_list=status_list, status_list_index=secrets.randbelow(StatusList.LENGTH)
-                )
-        except IntegrityError:
-            continue  # that bit was taken (by an earlier certificate, or a concurrent one): draw again
     raise RuntimeError(f"No free status bit found for certificate {certificate_id}.")
 
 
@@ -266,6 +271,14 @@ def status_list_sign(status_list_id: int) -> None:
         status_list.credential = _signed_text(document, now=now)
         status_list.signed_at = now
         status_list.save(update_fields=["credential", "signed_at"])
+
+
+def stale_status_lists():
+    """Lists a revocation has not reached yet (signing failed, or no key was set): never signed, or
+    signed before their latest revocation. `manage.py sign_credentials` signs them again."""
+    return StatusList.objects.annotate(last_revoked=Max("certificates__revoked_at")).filter(
+        Q(signed_at__isnull=True) | Q(last_revoked__gt=F("signed_at"))
+    )
 
 
 @dataclass

@@ -6,15 +6,17 @@ import io
 import json
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
 from certificates.codes import new_code, printed
-from certificates.credentials import bit_is_set, decoded_list
+from certificates.credentials import bit_is_set, credential_sign, decoded_list
 from certificates.integrity import ProofError, data_loss_check
 from certificates.keys import signing_key_create
 from certificates.models import Certificate, StatusList
@@ -242,7 +244,8 @@ def test_without_a_key_nothing_is_signed_until_the_operator_configures_one(
     call_command("sign_credentials", stdout=output)
     call_command("sign_credentials", stdout=output)
 
-    assert "Signed 1 credential(s)." in output.getvalue() and "Signed 0 credential(s)." in output.getvalue()
+    assert "Signed 1 credential(s) and 0 status list(s)." in output.getvalue()
+    assert "Signed 0 credential(s) and 0 status list(s)." in output.getvalue()
     assert served(client, certificate).status_code == 200
 
 
@@ -262,6 +265,26 @@ def test_a_certificate_revoked_before_it_was_signed_is_signed_revoked(
     path.write_text(certificate.credential)
     verified, output = verify_file(path)
     assert not verified and "The issuer has revoked this credential." in output
+
+
+def test_a_revocation_the_list_missed_is_published_by_sign_credentials(
+    client, signed, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    key_file = settings.CERTIFICATE_SIGNING_KEY_FILE
+    settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "not-mounted.pem")  # the key is out of reach
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_revoke(certificate=signed, by=None, reason="Issued in error.")
+    path = tmp_path / "credential.json"
+    path.write_text(signed.credential)
+    assert verify_file(path)[0]  # the published list does not say so yet
+
+    settings.CERTIFICATE_SIGNING_KEY_FILE = key_file
+    output = io.StringIO()
+    call_command("sign_credentials", stdout=output)
+
+    assert "Signed 0 credential(s) and 1 status list(s)." in output.getvalue()
+    verified, printed_output = verify_file(path)
+    assert not verified and "The issuer has revoked this credential." in printed_output
 
 
 def test_each_certificate_holds_its_own_random_bit(signed, django_capture_on_commit_callbacks):
@@ -374,3 +397,33 @@ def test_serving_credentials_costs_the_same_few_queries(client, signed, django_a
         assert served(client, signed).status_code == 200
     with django_assert_max_num_queries(1):  # nothing logged: who fetches a status list is not recorded
         assert client.get(reverse("certificates:status_list", args=[signed.status_list_id])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_signers_at_the_same_moment_share_one_status_list(catalogue, tmp_path, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    certificate = issued_certificate(catalogue)  # no key yet: issued unsigned
+    for _ in range(5):
+        certificate = certificate_reissue(certificate=certificate, by=None, reason="Corrected.")
+    assert StatusList.objects.count() == 1  # a new site starts with one (migration 0007)
+    signing_key_create(path=tmp_path / "key.pem")
+    settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "key.pem")
+    barrier = threading.Barrier(6)
+
+    def sign(certificate_id):
+        try:
+            barrier.wait()
+            credential_sign(certificate_id)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign, args=(pk,)) for pk in Certificate.objects.values_list("pk", flat=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Certificate.objects.filter(credential="").count() == 0
+    assert StatusList.objects.count() == 1
+    assert len(set(Certificate.objects.values_list("status_list", "status_list_index"))) == 6

@@ -1,15 +1,16 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates.credentials import credential_sign
+from certificates.credentials import credential_sign, stale_status_lists, status_list_sign
 from certificates.keys import signing_key
 from certificates.models import Certificate
 
 
 class Command(BaseCommand):
     help = (
-        "Sign the credential of every certificate that has none yet: those issued while no signing key was "
-        "configured. Run it once after setting CERTIFICATE_SIGNING_KEY_FILE; running it again signs nothing twice."
+        "Sign what is pending: the credential of every certificate that has none (issued while no signing key "
+        "was configured), and every status list a revocation has not reached (its signing failed). Safe to run "
+        "from cron: it signs nothing twice."
     )
 
     def handle(self, *args, **options):
@@ -20,4 +21,7 @@ class Command(BaseCommand):
         pending = list(Certificate.objects.filter(credential="").values_list("pk", flat=True))
         for certificate_id in pending:
             credential_sign(certificate_id)
-        self.stdout.write(f"Signed {len(pending)} credential(s).")
+        stale = list(stale_status_lists().values_list("pk", flat=True))
+        for status_list_id in stale:
+            status_list_sign(status_list_id)
+        self.stdout.write(f"Signed {len(pending)} credential(s) and {len(stale)} status list(s).")
