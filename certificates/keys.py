@@ -39,7 +39,9 @@ def issuer_did() -> str:
     host = settings.CERTIFICATE_ISSUER_HOST
     if not host:
         site = Site.objects.filter(is_default_site=True).first()
-        host = site.hostname if site is None or site.port in (80, 443) else f"{site.hostname}:{site.port}"
+        if site is None:
+            raise ImproperlyConfigured("Set CERTIFICATE_ISSUER_HOST, or a default site: the issuer has no did:web.")
+        host = site.hostname if site.port in (80, 443) else f"{site.hostname}:{site.port}"
     return "did:web:" + host.replace(":", "%3A")
 
 

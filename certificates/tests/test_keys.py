@@ -79,8 +79,11 @@ def check_ids():
     ]
 
 
-def test_a_deployment_without_a_readable_signing_key_is_flagged(tmp_path, settings):
+def test_a_deployment_without_a_fixed_issuer_or_a_readable_signing_key_is_flagged(tmp_path, settings):
     settings.CERTIFICATE_SIGNING_KEY, settings.CERTIFICATE_SIGNING_KEY_FILE = "", ""
+    settings.CERTIFICATE_ISSUER_HOST = ""
+    assert sorted(check_ids()) == ["certificates.W001", "certificates.W002"]
+    settings.CERTIFICATE_ISSUER_HOST = "ce.example.com"
     assert check_ids() == ["certificates.W001"]
     settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "missing.pem")
     assert check_ids() == ["certificates.E001"]
