@@ -34,7 +34,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from wagtail.models import Page, Site  # noqa: E402
 
-from certificates.credentials import credential_check, local_did_resolver, local_status_list, status_list_sign  # noqa: E402
+from certificates.credential_verification import credential_check, local_did_resolver, local_status_list  # noqa: E402
+from certificates.credentials import status_list_sign  # noqa: E402
 from certificates.integrity import proof_add, proof_verify  # noqa: E402
 from certificates.keys import signing_key, signing_key_create  # noqa: E402
 from certificates.models import Certificate  # noqa: E402

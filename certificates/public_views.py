@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from . import verification
 from .codes import MalformedCode, canonical, printed
-from .credentials import STATUS_LIST_TTL_SECONDS, certificate_credential_standing
+from .credential_verification import certificate_credential_standing
+from .credentials import STATUS_LIST_TTL_SECONDS
 from .keys import did_document
 from .models import Certificate, LookupChannel, StatusList
 

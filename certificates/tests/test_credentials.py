@@ -11,14 +11,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
 from certificates.codes import new_code, printed
-from certificates.credentials import bit_is_set, credential_sign, decoded_list
-from certificates.integrity import ProofError, data_loss_check
-from certificates.keys import signing_key_create
+from certificates.credentials import bit_is_set, credential_sign, decoded_list, encoded_list
+from certificates.integrity import ProofError, data_loss_check, proof_add
+from certificates.keys import DID_CONTEXTS, public_key_multibase, signing_key_create
 from certificates.models import Certificate, StatusList
 from certificates.services import certificate_reissue, certificate_revoke
 
@@ -427,3 +428,113 @@ def test_signers_at_the_same_moment_share_one_status_list(catalogue, tmp_path, s
     assert Certificate.objects.filter(credential="").count() == 0
     assert StatusList.objects.count() == 1
     assert len(set(Certificate.objects.values_list("status_list", "status_list_index"))) == 6
+
+
+def test_bad_files_given_to_the_command_get_a_clear_error(signed, tmp_path):
+    credential = tmp_path / "credential.json"
+    credential.write_text(signed.credential)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    not_a_document = tmp_path / "did.json"
+    not_a_document.write_text("[]")
+
+    assert "Cannot read the DID document" in verify_file(credential, did_document=tmp_path / "missing.json")[1]
+    assert "Cannot read the status list" in verify_file(credential, status_list=tmp_path / "missing.json")[1]
+    assert "is not a JSON object" in verify_file(credential, did_document=not_a_document)[1]
+    assert "nested too deeply" in verify_file(deep, offline=True)[1]
+    assert "Cannot read the credential" in verify_file(tmp_path / "missing.json")[1]
+
+
+OTHER_ISSUER = "did:web:other.example"
+
+
+def another_issuers(tmp_path, *, status_entry, encoded, purpose="revocation", controller=OTHER_ISSUER):
+    """A credential, DID document and status list of another issuer, signed with its own key, as files."""
+    key = Ed25519PrivateKey.generate()
+    method = f"{OTHER_ISSUER}#key-1"
+    list_url = "https://other.example/status/1"
+    status_list = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": {"id": OTHER_ISSUER},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {
+            "id": f"{list_url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": purpose,
+            "encodedList": encoded,
+        },
+    }
+    credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "https://other.example/credentials/1",
+        "type": ["VerifiableCredential"],
+        "issuer": OTHER_ISSUER,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:holder", "name": "Someone"},
+        "credentialStatus": status_entry(list_url),
+    }
+    did = {
+        "@context": DID_CONTEXTS,
+        "id": OTHER_ISSUER,
+        "verificationMethod": [
+            {
+                "id": method,
+                "type": "Multikey",
+                "controller": controller,
+                "publicKeyMultibase": public_key_multibase(key.public_key()),
+            }
+        ],
+        "assertionMethod": [method],
+    }
+    files = {}
+    for name, document in {"credential": credential, "status_list": status_list}.items():
+        signed_document = proof_add(
+            document, private_key=key, verification_method=method, created="2026-01-01T00:00:00Z"
+        )
+        files[name] = tmp_path / f"{name}.json"
+        files[name].write_text(json.dumps(signed_document))
+    files["did_document"] = tmp_path / "did.json"
+    files["did_document"].write_text(json.dumps(did))
+    return files
+
+
+def entry(index):
+    return lambda url: {
+        "id": f"{url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": index,
+        "statusListCredential": url,
+    }
+
+
+@pytest.mark.parametrize(
+    ("case", "verified", "reason"),
+    [
+        (dict(status_entry=entry("5"), encoded=encoded_list([])), True, "says it has not been revoked"),
+        (dict(status_entry=entry("5"), encoded=encoded_list([5])), False, "has revoked this credential"),
+        (dict(status_entry=lambda url: [entry("5")(url)], encoded=encoded_list([5])), False, "has revoked"),
+        (dict(status_entry=entry("-5"), encoded=encoded_list([5])), False, "not a Bitstring Status List entry"),
+        (
+            dict(status_entry=entry("5"), encoded=encoded_list([]), purpose="suspension"),
+            False,
+            "signed for revocations",
+        ),
+        (
+            dict(status_entry=entry("5"), encoded=encoded_list([]), controller="did:web:third.example"),
+            False,
+            "does not list the key",
+        ),
+    ],
+)
+def test_another_issuers_credential_is_checked_by_the_same_rules(db, tmp_path, case, verified, reason):
+    files = another_issuers(tmp_path, **case)
+
+    result, output = verify_file(
+        files["credential"], did_document=files["did_document"], status_list=files["status_list"]
+    )
+
+    assert result is verified, output
+    assert reason in output

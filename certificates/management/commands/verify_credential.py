@@ -1,4 +1,5 @@
 import json
+from http.client import HTTPException
 from pathlib import Path
 from urllib.error import URLError
 from urllib.parse import unquote
@@ -6,7 +7,7 @@ from urllib.request import Request, urlopen
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates.credentials import credential_check, local_did_resolver, local_status_list
+from certificates.credential_verification import credential_check, local_did_resolver, local_status_list
 
 FETCH_TIMEOUT_SECONDS = 10
 
@@ -20,13 +21,30 @@ def did_web_url(did: str) -> str | None:
 
 
 def fetched(url: str) -> str | None:
+    """The text at an http(s) address, or None if it cannot be had."""
     if not url.startswith(("https://", "http://")):
         return None
     try:
         with urlopen(Request(url, headers={"Accept": "application/json"}), timeout=FETCH_TIMEOUT_SECONDS) as answer:  # noqa: S310 (http(s) only, checked above)
             return answer.read(2_000_000).decode()
-    except (URLError, OSError, UnicodeDecodeError):
+    except (URLError, OSError, UnicodeDecodeError, ValueError, HTTPException):
         return None
+
+
+def parsed(text: str | None):
+    try:
+        return json.loads(text) if text else None
+    except (ValueError, RecursionError):
+        return None
+
+
+def read(path: Path | None, what: str) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text()
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"Cannot read the {what} {path}: {error}") from error
 
 
 class Command(BaseCommand):
@@ -44,27 +62,23 @@ class Command(BaseCommand):
         parser.add_argument("--offline", action="store_true", help="Never use the network; no status if not local.")
 
     def handle(self, *args, file, did_document, status_list, offline, **options):
-        try:
-            text = file.read_text()
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"Cannot read {file}: {error}") from error
+        text = read(file, "credential")
+        given_did_document, given_status_list = read(did_document, "DID document"), read(status_list, "status list")
+        if given_did_document is not None and not isinstance(parsed(given_did_document), dict):
+            raise CommandError(f"The DID document {did_document} is not a JSON object.")
 
         def resolve_did(did):
-            if did_document is not None:
-                return json.loads(did_document.read_text())
+            if given_did_document is not None:
+                return parsed(given_did_document)
             local = local_did_resolver(did)
             if local is not None or offline:
                 return local
             url = did_web_url(did)
-            answer = fetched(url) if url else None
-            try:
-                return json.loads(answer) if answer else None
-            except ValueError:
-                return None
+            return parsed(fetched(url)) if url else None
 
         def fetch_status_list(url):
-            if status_list is not None:
-                return status_list.read_text()
+            if given_status_list is not None:
+                return given_status_list
             return local_status_list(url) or (None if offline else fetched(url))
 
         check = credential_check(text, resolve_did=resolve_did, fetch_status_list=fetch_status_list)
