@@ -3,6 +3,7 @@ from django.core.cache import cache
 from wagtail.models import Page, Site
 
 from courses.tests.factories import CourseIndexPageFactory
+from lms.models import ProviderSettings
 from lms.tests.factories import HomePageFactory
 
 
@@ -16,9 +17,14 @@ def empty_cache():
 
 @pytest.fixture
 def home_page(db):
-    """A HomePage serving as the default site's root, as seed_demo arranges it."""
+    """A HomePage serving as the default site's root, with the provider's details that certificates
+    print, as seed_demo arranges it."""
     home = HomePageFactory(parent=Page.get_first_root_node(), slug="home-page")
-    Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost"})
+    site, _ = Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "localhost"})
+    ProviderSettings.objects.update_or_create(
+        site=site,
+        defaults={"email": "ce@example.com", "signatory_name": "Dana Whitfield, LMT", "postal_address": "Tallahassee"},
+    )
     return home
 
 

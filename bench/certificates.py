@@ -42,6 +42,7 @@ from certificates.models import Certificate  # noqa: E402
 from certificates.pdf import certificate_pdf  # noqa: E402
 from certificates.tests.factories import issued_certificate  # noqa: E402
 from courses.tests.factories import CourseIndexPageFactory  # noqa: E402
+from lms.models import ProviderSettings  # noqa: E402
 from lms.tests.factories import HomePageFactory  # noqa: E402
 
 
@@ -71,6 +72,10 @@ def main():
     call_command("migrate", verbosity=0)
     home = HomePageFactory(parent=Page.get_first_root_node(), slug="home-bench")
     Site.objects.update(root_page=home)
+    ProviderSettings.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True),
+        defaults={"email": "ce@example.com", "signatory_name": "Dana Whitfield, LMT"},
+    )
     catalogue = CourseIndexPageFactory(parent=home)
     key_path = Path(tempfile.mkdtemp(prefix="ce-bench-key-")) / "signing-key.pem"
     signing_key_create(path=key_path)

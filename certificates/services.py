@@ -65,6 +65,14 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
                 _alert_reviewers(course, lapsed, enrollment=locked, held_back=not current)
             if not current:
                 return CompletionOutcome(held_back=_held_back_reason(lapsed))
+            provider = _provider()
+            gaps = _provider_gaps(provider)
+            if gaps:
+                _alert_reviewers_of_gaps(course, gaps, enrollment=locked)
+                return CompletionOutcome(
+                    held_back="Your course is complete, but the provider details a certificate must print are not "
+                    "all recorded yet. Our reviewers have been told; collect your certificate here once they are."
+                )
             certificate = Certificate.objects.create(
                 enrollment=locked,
                 code=_unused_code(),
@@ -72,7 +80,9 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
                 completed_on=timezone.localdate(locked.completed_at),
                 issued_at=now,
                 # Only current approvals: none is printed under a lapsed one.
-                snapshot=certificate_snapshot(enrollment=locked, approvals=current, completed_at=locked.completed_at),
+                snapshot=certificate_snapshot(
+                    enrollment=locked, approvals=current, provider=provider, completed_at=locked.completed_at
+                ),
             )
             _after_issue(certificate)
     except IntegrityError:
@@ -180,11 +190,25 @@ def _kind_for(enrollment) -> str:
     return CertificateKind.ACHIEVEMENT if enrollment.final_test_passed_at else CertificateKind.COMPLETION
 
 
-def certificate_snapshot(*, enrollment, approvals, completed_at) -> dict:
+def _provider() -> ProviderSettings:
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    return ProviderSettings.for_site(site) if site else ProviderSettings()
+
+
+def _provider_gaps(provider: ProviderSettings) -> list[str]:
+    """What every board asks a certificate to print that the provider's details lack: a signature,
+    and an address or email (NCBTMB's list; state boards ask the same)."""
+    gaps = []
+    if not provider.signatory_name.strip():
+        gaps.append("the signatory's name")
+    if not (provider.email.strip() or provider.postal_address.strip()):
+        gaps.append("a postal address or email")
+    return gaps
+
+
+def certificate_snapshot(*, enrollment, approvals, provider, completed_at) -> dict:
     """Everything the certificate prints, as it stands now."""
     user, course = enrollment.user, enrollment.course
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    provider = ProviderSettings.for_site(site) if site else ProviderSettings()
     categories = sorted({category.name for approval in approvals for category in approval.categories.all()})
     return {
         "holder": _holder(user),
@@ -238,25 +262,39 @@ def _holder(user) -> dict:
 
 
 def _alert_reviewers(course, lapsed, *, enrollment, held_back: bool) -> None:
-    """Emails the reviewers, after the transaction commits, about a lapsed approval that a completion
-    met; once a day per enrolment, however often the practitioner asks."""
-    if not cache.add(f"certificates:lapsed-alert:{enrollment.pk}", True, timeout=24 * 3600):
-        return
-    reviewers = list(
-        get_user_model().objects.filter(groups__name=REVIEWERS, is_active=True).values_list("email", flat=True)
-    )
-    if not reviewers:
-        return
+    """Tells the reviewers about a lapsed approval that a completion met."""
     boards = ", ".join(f"{a.board.name} (number {a.number}, lapsed {a.expires_on:%Y-%m-%d})" for a in lapsed)
     consequence = (
         "no certificate could be issued; the practitioner collects it from the course page once it is renewed."
         if held_back
         else "the certificate was issued under the course's other, current approvals only."
     )
-    body = (
+    _email_reviewers(
+        f"Lapsed approval: {course.title}",
         f"A practitioner has completed “{course.title}”, but its approval by {boards} has lapsed, so {consequence} "
-        "Renew or remove the approval in the course's Board approvals."
+        "Renew or remove the approval in the course's Board approvals.",
+        about=f"lapsed:{enrollment.pk}",
     )
-    transaction.on_commit(
-        lambda: send_mail(f"Lapsed approval: {course.title}", body, None, reviewers, fail_silently=True)
+
+
+def _alert_reviewers_of_gaps(course, gaps, *, enrollment) -> None:
+    """Tells the reviewers that a certificate is held back for provider details it must print."""
+    _email_reviewers(
+        f"Certificate held back: {course.title}",
+        f"A practitioner has completed “{course.title}”, but no certificate could be issued: the provider details "
+        f"lack {' and '.join(gaps)}, which boards require every certificate to print. Fill them in under "
+        "Settings → Provider details; the practitioner then collects the certificate from the course page.",
+        about=f"provider:{enrollment.pk}",
     )
+
+
+def _email_reviewers(subject: str, body: str, *, about: str) -> None:
+    """Emails the Reviewers group after the transaction commits; once a day per `about`, however
+    often the practitioner asks."""
+    if not cache.add(f"certificates:reviewer-alert:{about}", True, timeout=24 * 3600):
+        return
+    reviewers = list(
+        get_user_model().objects.filter(groups__name=REVIEWERS, is_active=True).values_list("email", flat=True)
+    )
+    if reviewers:
+        transaction.on_commit(lambda: send_mail(subject, body, None, reviewers, fail_silently=True))

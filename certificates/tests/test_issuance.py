@@ -16,6 +16,7 @@ from certificates.models import Certificate
 from certificates.services import completion_record
 from certificates.tests.factories import issued_certificate, nearly_complete_enrollment
 from courses.services import REVIEWERS, authoring_roles_setup
+from lms.models import ProviderSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +175,31 @@ def test_a_lapsed_approval_holds_the_certificate_back_tells_why_and_alerts_revie
     certificate = Certificate.objects.get(enrollment=enrollment)
     assert certificate.completed_on == completed_on  # the day the course was completed, not the day it was claimed
     assert certificate.snapshot["completed_on"] == completed_on.isoformat()
+
+
+def test_missing_provider_details_hold_the_certificate_back_until_they_are_recorded(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    authoring_roles_setup(catalogue=catalogue)
+    UserFactory(email="reviewer@example.com", groups=[REVIEWERS])
+    ProviderSettings.objects.update(signatory_name=" ", email="", postal_address="")
+    enrollment, last_lesson = nearly_complete_enrollment(catalogue)
+    client.force_login(enrollment.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("courses:complete_lesson", args=[last_lesson.pk]), follow=True)
+
+    assert "provider details a certificate must print are not all recorded" in response.content.decode()
+    assert not Certificate.objects.exists()
+    [alert] = mail.outbox
+    assert alert.to == ["reviewer@example.com"]
+    assert "the signatory's name and a postal address or email" in alert.body
+
+    ProviderSettings.objects.update(signatory_name="Dana Whitfield, LMT", email="ce@example.com")
+    client.post(reverse("certificates:claim", args=[enrollment.course.pk]))
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    assert certificate.snapshot["signatory"]["name"] == "Dana Whitfield, LMT"
+    assert certificate.snapshot["provider"]["email"] == "ce@example.com"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
