@@ -5,7 +5,7 @@ import hashlib
 import segno
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 
 from .models import Certificate
 from .selectors import absolute_url
@@ -24,7 +24,19 @@ def certificate_html(certificate: Certificate) -> str:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
-    return HTML(string=certificate_html(certificate)).write_pdf()
+    """PDF/A-3, which archives keep and which may carry files: the signed credential rides inside, so
+    one file is both the certificate to read and the credential to verify."""
+    attachments = []
+    if certificate.credential:
+        attachments.append(
+            Attachment(
+                string=certificate.credential.encode(),
+                name=f"certificate-{certificate.printed_code}.json",
+                description="The signed Open Badges 3.0 credential of this certificate (eddsa-rdfc-2022).",
+                relationship="Data",
+            )
+        )
+    return HTML(string=certificate_html(certificate)).write_pdf(attachments=attachments, pdf_variant="pdf/a-3b")
 
 
 def certificate_pdf_store(certificate: Certificate) -> Certificate:

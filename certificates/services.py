@@ -18,7 +18,7 @@ from quizzes.models import QuizKind, QuizPage
 
 from .codes import new_code
 from .models import Certificate, CertificateKind
-from .tasks import certificate_credential_sign, certificate_email_send, certificate_pdf_render, status_list_publish
+from .tasks import certificate_credential_sign, certificate_email_send, status_list_publish
 
 
 @dataclass(frozen=True)
@@ -136,9 +136,8 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
 
 
 def _after_issue(certificate: Certificate) -> None:
-    """Once the certificate is committed: its signed credential, its PDF, then the email that offers both."""
+    """Once the certificate is committed: its signed credential and then its PDF, and the email."""
     transaction.on_commit(lambda: certificate_credential_sign.enqueue(certificate.pk))
-    transaction.on_commit(lambda: certificate_pdf_render.enqueue(certificate.pk))
     transaction.on_commit(lambda: certificate_email_send.enqueue(certificate.pk))
 
 

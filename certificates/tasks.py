@@ -34,7 +34,9 @@ def certificate_pdf_render(certificate_id: int) -> None:
 
 @task()
 def certificate_credential_sign(certificate_id: int) -> None:
+    """Signs the credential, then renders the PDF, which carries it (or, with no key set, goes without)."""
     credentials.credential_sign(certificate_id)
+    certificate_pdf_render.enqueue(certificate_id)
 
 
 @task()

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from pypdf import PdfReader
 
 from certificates.codes import new_code, printed
 from certificates.credentials import bit_is_set, credential_sign, decoded_list, encoded_list
@@ -248,6 +249,8 @@ def test_without_a_key_nothing_is_signed_until_the_operator_configures_one(
     assert "Signed 1 credential(s) and 0 status list(s)." in output.getvalue()
     assert "Signed 0 credential(s) and 0 status list(s)." in output.getvalue()
     assert served(client, certificate).status_code == 200
+    certificate.refresh_from_db()
+    assert PdfReader(io.BytesIO(certificate.pdf.open("rb").read())).attachments  # rendered again, carrying it
 
 
 def test_a_certificate_revoked_before_it_was_signed_is_signed_revoked(
@@ -538,3 +541,14 @@ def test_another_issuers_credential_is_checked_by_the_same_rules(db, tmp_path, c
 
     assert result is verified, output
     assert reason in output
+
+
+def test_the_pdf_carries_the_signed_credential_which_verifies_on_its_own(signed, tmp_path):
+    reader = PdfReader(io.BytesIO(signed.pdf.open("rb").read()))
+
+    [carried] = reader.attachments[f"certificate-{signed.printed_code}.json"]
+
+    assert carried == signed.credential.encode()
+    path = tmp_path / "from-the-pdf.json"
+    path.write_bytes(carried)
+    assert verify_file(path, offline=True)[0]

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from certificates.credentials import credential_sign, stale_status_lists, status_list_sign
 from certificates.keys import signing_key
 from certificates.models import Certificate
+from certificates.tasks import certificate_pdf_render
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         pending = list(Certificate.objects.filter(credential="").values_list("pk", flat=True))
         for certificate_id in pending:
             credential_sign(certificate_id)
+            certificate_pdf_render.enqueue(certificate_id)  # the PDF carries the credential
         stale = list(stale_status_lists().values_list("pk", flat=True))
         for status_list_id in stale:
             status_list_sign(status_list_id)
