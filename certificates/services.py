@@ -42,10 +42,7 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
         with transaction.atomic():
             # The rule is read under the enrolment's lock, so two completions cannot both pass it.
             locked = Enrollment.objects.select_for_update().select_related("course", "user").get(pk=enrollment.pk)
-            blockers = enrollment_completion_blockers(enrollment=locked)
-            if locked.final_test_passed_at is None and _has_final_assessment(locked.course):
-                # Home study always needs the test (courses' rule); a live course needs it when it has one.
-                blockers = list(dict.fromkeys([*blockers, "Pass the final assessment."]))
+            blockers = [] if locked.completed_at else _rule_blockers(locked)  # once complete, always complete
             if not locked.user.legal_name.strip():
                 blockers.append("Record your legal name in your profile: certificates print it as boards require.")
             if blockers:
@@ -61,18 +58,16 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
                 # Recorded even when the certificate is held back: it prints the day the course was completed.
                 locked.completed_at = now
                 locked.save(update_fields=["completed_at"])
-            if lapsed:
-                _alert_reviewers(course, lapsed, enrollment=locked, held_back=not current)
             if not current:
+                _alert_reviewers(course, lapsed, enrollment=locked, held_back=True)
                 return CompletionOutcome(held_back=_held_back_reason(lapsed))
             provider = _provider()
             gaps = _provider_gaps(provider)
             if gaps:
-                _alert_reviewers_of_gaps(course, gaps, enrollment=locked)
-                return CompletionOutcome(
-                    held_back="Your course is complete, but the provider details a certificate must print are not "
-                    "all recorded yet. Our reviewers have been told; collect your certificate here once they are."
-                )
+                _alert_reviewers_of_gaps(gaps)
+                return CompletionOutcome(held_back=PROVIDER_GAPS_HELD_BACK)
+            if lapsed:
+                _alert_reviewers(course, lapsed, enrollment=locked, held_back=False)
             certificate = Certificate.objects.create(
                 enrollment=locked,
                 code=_unused_code(),
@@ -92,6 +87,21 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
             raise
         return CompletionOutcome(certificate=winner)
     return CompletionOutcome(certificate=certificate, newly_issued=True)
+
+
+PROVIDER_GAPS_HELD_BACK = (
+    "Your course is complete, but the provider details a certificate must print are not all recorded yet. "
+    "Our reviewers have been told; your certificate will be issued once they are."
+)
+
+
+def _rule_blockers(enrollment) -> list[str]:
+    """What DESIGN's completion rule still asks of the practitioner."""
+    blockers = enrollment_completion_blockers(enrollment=enrollment)
+    if enrollment.final_test_passed_at is None and _has_final_assessment(enrollment.course):
+        # Home study always needs the test (courses' rule); a live course needs it when it has one.
+        blockers = list(dict.fromkeys([*blockers, "Pass the final assessment."]))
+    return blockers
 
 
 def _has_final_assessment(course) -> bool:
@@ -276,14 +286,16 @@ def _alert_reviewers(course, lapsed, *, enrollment, held_back: bool) -> None:
     )
 
 
-def _alert_reviewers_of_gaps(course, gaps, *, enrollment) -> None:
-    """Tells the reviewers that a certificate is held back for provider details it must print."""
+def _alert_reviewers_of_gaps(gaps) -> None:
+    """Tells the reviewers that certificates are held back for provider details they must print:
+    one email a day for the whole site, however many completions wait."""
     _email_reviewers(
-        f"Certificate held back: {course.title}",
-        f"A practitioner has completed “{course.title}”, but no certificate could be issued: the provider details "
-        f"lack {' and '.join(gaps)}, which boards require every certificate to print. Fill them in under "
-        "Settings → Provider details; the practitioner then collects the certificate from the course page.",
-        about=f"provider:{enrollment.pk}",
+        "Certificates held back: provider details incomplete",
+        f"Practitioners have completed courses, but no certificate can be issued: the provider details lack "
+        f"{' and '.join(gaps)}, which boards require every certificate to print. Fill them in under Settings → "
+        "Provider details; the certificates are then issued by `manage.py close_expired_attempts`, or when the "
+        "practitioners collect them from the course page.",
+        about="provider-details",
     )
 
 

@@ -13,13 +13,17 @@ from credits.tests.factories import BoardFactory, CreditCategoryFactory
 
 
 def nearly_complete_enrollment(
-    catalogue, *, delivery="home_study", lapsed=False, legal_name="Nguyễn Thị Minh", test_passed=True
+    catalogue,
+    *,
+    delivery="home_study",
+    lapsed=False,
+    legal_name="Nguyễn Thị Minh",
+    test_passed=True,
+    course_title="Lymphatic Drainage after Surgery",
 ):
     """Every lesson but the last done, the study time served, the evaluation sent and the final
     test passed: completing the last lesson completes the course."""
-    course = CoursePageFactory(
-        parent=catalogue, title="Lymphatic Drainage after Surgery", ce_hours=Decimal("1.50"), delivery=delivery
-    )
+    course = CoursePageFactory(parent=catalogue, title=course_title, ce_hours=Decimal("1.50"), delivery=delivery)
     lessons = [LessonPageFactory(parent=course) for _ in range(3)]
     board = BoardFactory(code="ncbtmb", name="NCBTMB", provider_number="AP-1234")
     approval = CourseApprovalFactory(
@@ -30,7 +34,7 @@ def nearly_complete_enrollment(
         approved_hours=Decimal("1.50"),
         expires_on=timezone.localdate() + datetime.timedelta(days=-1 if lapsed else 365),
     )
-    approval.categories.add(CreditCategoryFactory(name="Pathology"))
+    approval.categories.add(CreditCategoryFactory(slug="pathology", name="Pathology"))
     approval.save()
     user = UserFactory(verified_email=True, legal_name=legal_name)
     LicenceFactory(user=user, board=board, number="MA98765")

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from certificates.services import completion_record
+from courses.models import Enrollment
 from quizzes.models import QuizAttempt
 from quizzes.services import SUBMISSION_GRACE, attempt_close_if_expired
 
@@ -9,8 +10,9 @@ from quizzes.services import SUBMISSION_GRACE, attempt_close_if_expired
 class Command(BaseCommand):
     help = (
         "Grade every quiz attempt left open past its time limit, as of the limit, and record the course "
-        "completions that a passed final assessment brings, so that neither waits for the practitioner "
-        "to come back. Run it every few minutes from cron."
+        "completions that a passed final assessment brings; then issue the certificates of completions held "
+        "back (a lapsed approval since renewed, provider details since filled in). So nothing waits for the "
+        "practitioner to come back. Run it every few minutes from cron."
     )
 
     def handle(self, *args, **options):
@@ -18,15 +20,18 @@ class Command(BaseCommand):
         expired = QuizAttempt.objects.filter(
             submitted_at__isnull=True, deadline__lt=now - SUBMISSION_GRACE
         ).select_related("quiz", "enrollment")
-        closed = completed = 0
+        closed = issued = 0
         for attempt in expired:
             attempt = attempt_close_if_expired(attempt=attempt, now=now)
             if attempt.is_open:
                 continue
             closed += 1
             if attempt.passed and attempt.quiz.is_final:
-                completed += completion_record(enrollment=attempt.enrollment).newly_issued
+                issued += completion_record(enrollment=attempt.enrollment).newly_issued
+        held_back = Enrollment.objects.filter(completed_at__isnull=False, certificates__isnull=True)
+        for enrollment in held_back:
+            issued += completion_record(enrollment=enrollment).newly_issued
         self.stdout.write(
             f"Graded {closed} expired attempt{'s' if closed != 1 else ''}; "
-            f"{completed} course{'s' if completed != 1 else ''} completed."
+            f"{issued} certificate{'s' if issued != 1 else ''} issued."
         )
