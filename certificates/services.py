@@ -159,8 +159,8 @@ def _after_revocation(certificate: Certificate) -> None:
 
 def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certificate:
     """A corrected certificate for the same completion (a changed legal name, a corrected licence):
-    the holder's details are read again, what was certified stays as issued; the old certificate is
-    revoked as superseded and both point at each other."""
+    the holder's and the provider's details are read again, what was certified stays as issued; the
+    old certificate is revoked as superseded and both point at each other."""
     reason = reason.strip()
     if not reason:
         raise RevocationError("Give the reason for reissuing: the old certificate's verification page shows it.")
@@ -171,6 +171,10 @@ def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certifi
         user = old.enrollment.user
         if not user.legal_name.strip():
             raise RevocationError("The practitioner has no legal name on record to print.")
+        provider = _provider()
+        gaps = _provider_gaps(provider)
+        if gaps:
+            raise RevocationError(f"The provider details lack {' and '.join(gaps)}: fill them in first.")
         now = timezone.now()
         new = Certificate.objects.create(
             enrollment=old.enrollment,
@@ -179,7 +183,11 @@ def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certifi
             completed_on=old.completed_on,
             issued_at=now,
             reissue_of=old,
-            snapshot={**old.snapshot, "holder": _holder(user)},
+            snapshot={
+                **old.snapshot,
+                "holder": _holder(user),
+                **_provider_snapshot(provider, number=old.snapshot["provider"]["number"]),
+            },
         )
         old.revoked_at, old.revoked_by = now, by
         old.revocation_reason = f"Superseded by certificate {new.printed_code}: {reason}"
@@ -243,14 +251,23 @@ def certificate_snapshot(*, enrollment, approvals, provider, completed_at) -> di
             ],
         },
         "certificate_kind": _kind_for(enrollment),
+        **_provider_snapshot(
+            provider, number=next((a.board.provider_number for a in approvals if a.board.provider_number), "")
+        ),
+        "completed_on": timezone.localdate(completed_at).isoformat(),
+    }
+
+
+def _provider_snapshot(provider: ProviderSettings, *, number: str) -> dict:
+    """Who issues and signs the certificate, as the provider details stand now."""
+    return {
         "provider": {
             "name": provider.name,
             "email": provider.email,
             "postal_address": provider.postal_address,
-            "number": next((a.board.provider_number for a in approvals if a.board.provider_number), ""),
+            "number": number,
         },
         "signatory": {"name": provider.signatory_name, "title": provider.signatory_title},
-        "completed_on": timezone.localdate(completed_at).isoformat(),
     }
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from certificates.models import Certificate
-from certificates.services import completion_record
+from certificates.services import RevocationError, certificate_reissue, completion_record
 from certificates.tests.factories import issued_certificate, nearly_complete_enrollment
 from courses.models import LessonProgress
 from courses.services import REVIEWERS, authoring_roles_setup
@@ -341,6 +341,7 @@ def test_a_reissue_after_a_name_change_supersedes_the_old_certificate_and_links_
     user = old.enrollment.user
     user.legal_name = "Minh Nguyen-Tran"
     user.save()
+    ProviderSettings.objects.update(signatory_name="Jordan Ames, LMT")  # who signs today
     client.force_login(UserFactory(groups=[REVIEWERS]))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -349,6 +350,7 @@ def test_a_reissue_after_a_name_change_supersedes_the_old_certificate_and_links_
     old.refresh_from_db()
     new = old.reissued_as
     assert new.snapshot["holder"]["name"] == "Minh Nguyen-Tran"
+    assert new.snapshot["signatory"]["name"] == "Jordan Ames, LMT"
     assert (new.completed_on, new.snapshot["course"]) == (old.completed_on, old.snapshot["course"])
     assert old.status == "revoked"
     assert old.revocation_reason == f"Superseded by certificate {new.printed_code}: Legal name changed by marriage."
@@ -371,3 +373,14 @@ def test_a_live_course_with_a_final_assessment_needs_it_passed(catalogue):
     outcome = completion_record(enrollment=enrollment)
 
     assert outcome.certificate is None and outcome.blockers == ("Pass the final assessment.",)
+
+
+def test_a_reissue_needs_the_provider_details_a_certificate_prints(catalogue):
+    certificate = issued_certificate(catalogue)
+    ProviderSettings.objects.update(email="", postal_address="")
+
+    with pytest.raises(RevocationError, match="a postal address or email"):
+        certificate_reissue(certificate=certificate, by=None, reason="Name corrected.")
+
+    certificate.refresh_from_db()
+    assert certificate.status == "valid" and Certificate.objects.count() == 1
