@@ -32,6 +32,9 @@ class Certificate(models.Model):
     )
     pdf = models.FileField(storage=private_storage, upload_to="certificates/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True, help_text="Of the stored PDF, to tell it was not altered.")
+    pdf_carries_credential = models.BooleanField(
+        default=False, help_text="The stored PDF was rendered after the credential was signed, and carries it."
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(blank=True)
     revoked_by = models.ForeignKey(

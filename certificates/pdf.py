@@ -4,6 +4,7 @@ import hashlib
 
 import segno
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from weasyprint import HTML, Attachment
 
@@ -40,22 +41,30 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
 
 def certificate_pdf_store(certificate: Certificate) -> Certificate:
-    """Renders the PDF from the snapshot and stores it with its SHA-256."""
-    content = certificate_pdf(certificate)
-    if certificate.pdf:
-        certificate.pdf.delete(save=False)
-    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(content), save=False)
-    certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
-    certificate.save(update_fields=["pdf", "pdf_sha256"])
+    """Renders the PDF from the snapshot, with the credential once it is signed, and stores it with
+    its SHA-256. The certificate is read afresh under its lock, so that a rendering begun before the
+    credential was signed cannot land after one that carries it."""
+    with transaction.atomic():
+        fresh = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        content = certificate_pdf(fresh)
+        if fresh.pdf:
+            fresh.pdf.delete(save=False)
+        fresh.pdf.save(f"{fresh.code}.pdf", ContentFile(content), save=False)
+        fresh.pdf_sha256 = hashlib.sha256(content).hexdigest()
+        fresh.pdf_carries_credential = bool(fresh.credential)
+        fresh.save(update_fields=["pdf", "pdf_sha256", "pdf_carries_credential"])
+    certificate.refresh_from_db(fields=["credential", "pdf", "pdf_sha256", "pdf_carries_credential"])
     return certificate
 
 
 def stored_pdf(certificate: Certificate) -> bytes:
-    """The stored PDF if it is there and unaltered; otherwise rendered again from the snapshot and stored."""
+    """The stored PDF if it is there, unaltered and carrying the signed credential (if there is one);
+    otherwise rendered again from the snapshot and stored."""
     if certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name):
         with certificate.pdf.open("rb") as stored:
             content = stored.read()
-        if hashlib.sha256(content).hexdigest() == certificate.pdf_sha256:
+        current = certificate.pdf_carries_credential or not certificate.credential
+        if current and hashlib.sha256(content).hexdigest() == certificate.pdf_sha256:
             return content
     certificate_pdf_store(certificate)
     with certificate.pdf.open("rb") as stored:

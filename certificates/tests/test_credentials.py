@@ -552,3 +552,20 @@ def test_the_pdf_carries_the_signed_credential_which_verifies_on_its_own(signed,
     path = tmp_path / "from-the-pdf.json"
     path.write_bytes(carried)
     assert verify_file(path, offline=True)[0]
+
+
+def test_a_pdf_rendered_before_the_credential_was_signed_is_rendered_again_when_downloaded(
+    client, catalogue, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = issued_certificate(catalogue)  # no key: the PDF is rendered without a credential
+    signing_key_create(path=tmp_path / "key.pem")
+    settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "key.pem")
+    credential_sign(certificate.pk)  # signed by a path that does not render the PDF (a worker stopped mid-way)
+    client.force_login(certificate.enrollment.user)
+
+    content = client.get(reverse("certificates:pdf", args=[certificate.code])).content
+
+    certificate.refresh_from_db()
+    assert list(PdfReader(io.BytesIO(content)).attachments) == [f"certificate-{certificate.printed_code}.json"]
+    assert certificate.pdf_carries_credential and certificate.pdf_sha256 == hashlib.sha256(content).hexdigest()

@@ -146,9 +146,11 @@ def _catalogue(home, report):
 
 
 def _provider_settings(site):
+    """The demo provider's details, each filled in where an editor has left it blank."""
     provider = ProviderSettings.for_site(site)
-    if not provider.email:
-        for name, value in reference.PROVIDER.items():
+    blank = {name: value for name, value in reference.PROVIDER.items() if not str(getattr(provider, name)).strip()}
+    if blank:
+        for name, value in blank.items():
             setattr(provider, name, value)
         provider.save()
 
@@ -355,7 +357,12 @@ def _demo_certificate(catalogue, slug, revocation_reason, report):
     if course.evaluation_required:
         course_evaluation_submit(user=practitioner, course=course, answers=reference.DEMO_EVALUATION)
     enrollment.refresh_from_db()
-    certificate = completion_record(enrollment=enrollment).certificate
+    outcome = completion_record(enrollment=enrollment)
+    if outcome.certificate is None:
+        raise RuntimeError(
+            f"The demo certificate for {course.slug} was not issued: {outcome.held_back or outcome.blockers}"
+        )
+    certificate = outcome.certificate
     if revocation_reason:
         certificate_revoke(certificate=certificate, by=None, reason=revocation_reason)
     report.created.append(f"certificate {certificate.printed_code} for {course.slug}")
