@@ -23,6 +23,7 @@ from certificates.integrity import ProofError, data_loss_check, proof_add
 from certificates.keys import DID_CONTEXTS, public_key_multibase, signing_key_create
 from certificates.models import Certificate, StatusList
 from certificates.services import certificate_reissue, certificate_revoke
+from lms.models import ProviderSettings
 
 from .factories import issued_certificate
 
@@ -357,6 +358,19 @@ def test_an_independent_implementation_verifies_our_credential_and_its_revocatio
 
     result = verified_by_javascript(credential, client, tmp_path)
     assert result["status"]["results"][0]["status"] is True  # the bit is set: revoked
+
+
+def test_a_provider_known_by_postal_address_alone_is_named_without_an_email(
+    client, catalogue, signing_key_file, tmp_path, django_capture_on_commit_callbacks
+):
+    ProviderSettings.objects.update(email="", postal_address="100 Example Street, Tallahassee")
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = issued_certificate(catalogue)
+    certificate.refresh_from_db()
+    credential = json.loads(certificate.credential)
+
+    assert "email" not in credential["issuer"] and credential["issuer"]["name"] == "Medical Massage CE"
+    assert verified_by_javascript(credential, client, tmp_path)["verified"] is True
 
 
 def test_control_characters_in_a_name_do_not_break_the_signature_elsewhere(

@@ -32,5 +32,6 @@ def test_issuing_queues_the_work_for_the_worker_which_does_it(catalogue, signing
 
     certificate = Certificate.objects.get(pk=certificate.pk)
     assert certificate.credential and certificate.pdf and certificate.status_list.credential
+    assert certificate.pdf_carries_credential  # rendered after the signing, as the chain orders it
     assert [message.to for message in mail.outbox] == [[certificate.enrollment.user.email]]
     assert not DBTaskResult.objects.ready().exists()
