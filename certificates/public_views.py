@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from . import verification
 from .codes import MalformedCode, canonical, printed
@@ -80,8 +80,14 @@ def api_certificate(request, code):
 
 @csrf_exempt  # a JSON API for scripts: no cookies, no session, nothing to forge
 @verification_response
-@require_POST
 def api_bulk_verify(request):
+    if request.method != "POST":
+        # Its address is also where `GET /api/v1/certificates/<code>/` would look up the code "verify".
+        response = JsonResponse(
+            {"error": 'POST {"codes": [...]} here, or GET /api/v1/certificates/<code>/ for one code.'}, status=405
+        )
+        response["Allow"] = "POST"
+        return response
     if request.content_type != "application/json":
         return _bad_request("Send a JSON body with Content-Type: application/json.")
     try:

@@ -1,5 +1,6 @@
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -14,3 +15,10 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request, exception):
+    """The site's 404 page; under /api/, a JSON answer, as scripts expect of every API reply."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "There is nothing at this API address."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -39,3 +39,9 @@ def test_sign_in_uses_the_site_layout(client, home_page):
     assert soup.html["lang"] == "en"
     assert soup.select_one("a.skip-link") and soup.select_one("main#main")
     assert soup.select_one("label[for=id_login]")
+
+
+def test_an_unknown_api_address_answers_in_json(client, home_page):
+    response = client.get("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404 and response.json()["error"]
