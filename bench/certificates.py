@@ -10,40 +10,30 @@ canonicalisation). Query counts must be the same for 1 and 100 codes.
 
 import argparse
 import json
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='ce-bench-')}/bench.sqlite3"
+import django_setup  # noqa: F401 (sets Django up before the imports below)
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, Site
 
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from wagtail.models import Page, Site  # noqa: E402
-
-from certificates.credential_verification import credential_check, local_did_resolver, local_status_list  # noqa: E402
-from certificates.credentials import status_list_sign  # noqa: E402
-from certificates.integrity import proof_add, proof_verify  # noqa: E402
-from certificates.keys import signing_key, signing_key_create  # noqa: E402
-from certificates.models import Certificate  # noqa: E402
-from certificates.pdf import certificate_pdf  # noqa: E402
-from certificates.tests.factories import issued_certificate  # noqa: E402
-from courses.tests.factories import CourseIndexPageFactory  # noqa: E402
-from lms.models import ProviderSettings  # noqa: E402
-from lms.tests.factories import HomePageFactory  # noqa: E402
+from certificates.credential_verification import credential_check, local_did_resolver, local_status_list
+from certificates.credentials import status_list_sign
+from certificates.integrity import proof_add, proof_verify
+from certificates.keys import signing_key, signing_key_create
+from certificates.models import Certificate
+from certificates.pdf import certificate_pdf
+from certificates.tests.factories import issued_certificate
+from courses.tests.factories import CourseIndexPageFactory
+from lms.models import ProviderSettings
+from lms.tests.factories import HomePageFactory
 
 
 def median_ms(function, repeat):

@@ -7,31 +7,19 @@ about the same time per page, since a page never shows more than twelve courses.
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='ce-bench-')}/bench.sqlite3"
+import django_setup  # noqa: F401 (sets Django up before the imports below)
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, Site
 
-import django
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from wagtail.models import Page, Site  # noqa: E402
-
-from accounts.tests.factories import UserFactory  # noqa: E402
-from courses.models import Enrollment, EnrollmentSource  # noqa: E402
-from courses.tests.factories import (  # noqa: E402
+from accounts.tests.factories import UserFactory
+from courses.models import Enrollment, EnrollmentSource
+from courses.tests.factories import (
     CourseApprovalFactory,
     CourseIndexPageFactory,
     CoursePageFactory,
@@ -39,7 +27,7 @@ from courses.tests.factories import (  # noqa: E402
     TopicFactory,
     lesson_body,
 )
-from lms.tests.factories import HomePageFactory  # noqa: E402
+from lms.tests.factories import HomePageFactory
 
 LESSONS_PER_COURSE = 5
 TOPICS = 8

@@ -8,37 +8,25 @@ request's query count, which must not grow with the number of questions.
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='ce-bench-')}/bench.sqlite3"
+import django_setup  # noqa: F401 (sets Django up before the imports below)
+from django.core.management import call_command
+from django.db import connection
+from django.http import QueryDict
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from wagtail.models import Page, Site
 
-import django
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.http import QueryDict  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from wagtail.models import Page, Site  # noqa: E402
-
-from courses.tests.factories import CourseIndexPageFactory, CoursePageFactory, EnrollmentFactory  # noqa: E402
-from lms.tests.factories import HomePageFactory  # noqa: E402
-from quizzes.forms import answers_from_post  # noqa: E402
-from quizzes.grading import grade  # noqa: E402
-from quizzes.models import QuizAttempt  # noqa: E402
-from quizzes.presentation import graded_questions  # noqa: E402
-from quizzes.tests.factories import QuizPageFactory, mixed_questions, right_answer_form  # noqa: E402
+from courses.tests.factories import CourseIndexPageFactory, CoursePageFactory, EnrollmentFactory
+from lms.tests.factories import HomePageFactory
+from quizzes.forms import answers_from_post
+from quizzes.grading import grade
+from quizzes.models import QuizAttempt
+from quizzes.presentation import graded_questions
+from quizzes.tests.factories import QuizPageFactory, mixed_questions, right_answer_form
 
 
 def timed(function, repeat):

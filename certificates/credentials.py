@@ -154,9 +154,18 @@ def credential_document(certificate: Certificate, *, root: str, salt: str) -> di
     )
 
 
-def _signed_text(document: dict, *, now: datetime) -> str:
-    """The document signed with the current key, checked against its published public half, as text."""
-    private_key, record = signing_key()
+def _key_or_warn(what: str):
+    """The signing key and its published record, or None, with a warning, when none is configured."""
+    try:
+        return signing_key()
+    except ImproperlyConfigured as error:
+        logger.warning("%s: %s", what, error)
+        return None
+
+
+def _signed_text(document: dict, key, *, now: datetime) -> str:
+    """The document signed with the key, checked against its published public half, as text."""
+    private_key, record = key
     signed = proof_add(
         document,
         private_key=private_key,
@@ -172,10 +181,8 @@ def credential_sign(certificate_id: int) -> Certificate | None:
     publishes that list if it never was, or if the certificate is already revoked. Without a
     configured key nothing is signed: the operator is warned, and `manage.py sign_credentials`
     signs what is pending once a key is set."""
-    try:
-        signing_key()
-    except ImproperlyConfigured as error:
-        logger.warning("Certificate %s left unsigned: %s", certificate_id, error)
+    key = _key_or_warn(f"Certificate {certificate_id} left unsigned")
+    if key is None:
         return None
     certificate = _with_status_bit(certificate_id)
     root = site_root()
@@ -187,7 +194,7 @@ def credential_sign(certificate_id: int) -> Certificate | None:
         )
         if not locked.credential:
             document = credential_document(locked, root=root, salt=secrets.token_hex(8))
-            locked.credential = _signed_text(document, now=timezone.now())
+            locked.credential = _signed_text(document, key, now=timezone.now())
             locked.save(update_fields=["credential"])
     # A certificate revoked before it was signed had no bit to set then; its list is signed again now.
     if locked.revoked_at or not StatusList.objects.filter(pk=locked.status_list_id).exclude(credential="").exists():
@@ -239,10 +246,8 @@ def bit_is_set(bits: bytes, index: int) -> bool:
 
 def status_list_sign(status_list_id: int) -> None:
     """Signs the list again from the certificates revoked now. Run after every revocation."""
-    try:
-        signing_key()
-    except ImproperlyConfigured as error:
-        logger.warning("Status list %s not published: %s", status_list_id, error)
+    key = _key_or_warn(f"Status list {status_list_id} not published")
+    if key is None:
         return
     root = site_root()
     with transaction.atomic():
@@ -264,7 +269,7 @@ def status_list_sign(status_list_id: int) -> None:
                 "ttl": STATUS_LIST_TTL_SECONDS * 1000,
             },
         }
-        status_list.credential = _signed_text(document, now=now)
+        status_list.credential = _signed_text(document, key, now=now)
         status_list.signed_at = now
         status_list.save(update_fields=["credential", "signed_at"])
 

@@ -34,6 +34,21 @@ def verification_response(view):
     return never_cache(wrapped)
 
 
+def limited_in_json(view):
+    """A client over its lookup limits gets 429, Retry-After and the reason in JSON."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except verification.TooManyLookups as limited:
+            response = JsonResponse({"error": str(limited)}, status=429)
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+
+    return wrapped
+
+
 @verification_response
 @require_safe
 def verify_form(request):
@@ -68,18 +83,17 @@ def verify_page(request, code):
 
 
 @verification_response
+@limited_in_json
 @require_safe
 def api_certificate(request, code):
-    try:
-        [(code, status, certificate)] = verification.look_up_for(request, [code], channel=LookupChannel.API)
-    except verification.TooManyLookups as limited:
-        return _too_many(limited)
+    [(code, status, certificate)] = verification.look_up_for(request, [code], channel=LookupChannel.API)
     body = verification.certificate_json(code, status, certificate, root=_root(request))
     return JsonResponse(body, status=HTTP_STATUS[status], json_dumps_params={"ensure_ascii": False})
 
 
 @csrf_exempt  # a JSON API for scripts: no cookies, no session, nothing to forge
 @verification_response
+@limited_in_json
 def api_bulk_verify(request):
     if request.method != "POST":
         # Its address is also where `GET /api/v1/certificates/<code>/` would look up the code "verify".
@@ -99,10 +113,7 @@ def api_bulk_verify(request):
         return _bad_request('The body must be an object with "codes": a list of codes.')
     if not 1 <= len(codes) <= verification.MAX_BULK_CODES:
         return _bad_request(f"Send between 1 and {verification.MAX_BULK_CODES} codes at a time.")
-    try:
-        results = verification.look_up_for(request, codes, channel=LookupChannel.BULK)
-    except verification.TooManyLookups as limited:
-        return _too_many(limited)
+    results = verification.look_up_for(request, codes, channel=LookupChannel.BULK)
     root = _root(request)
     return JsonResponse(
         {"results": [verification.certificate_json(*result, root=root) for result in results]},
@@ -119,20 +130,12 @@ def _bad_request(reason: str) -> JsonResponse:
     return JsonResponse({"error": reason}, status=400)
 
 
-def _too_many(limited: verification.TooManyLookups) -> JsonResponse:
-    response = JsonResponse({"error": str(limited)}, status=429)
-    response["Retry-After"] = str(limited.retry_after)
-    return response
-
-
 @verification_response
+@limited_in_json
 @require_safe
 def credential_json(request, code):
     """The signed credential, byte for byte as signed; looked up like a code, so limited like one."""
-    try:
-        [(code, status, certificate)] = verification.look_up_for(request, [code], channel=LookupChannel.CREDENTIAL)
-    except verification.TooManyLookups as limited:
-        return _too_many(limited)
+    [(code, status, certificate)] = verification.look_up_for(request, [code], channel=LookupChannel.CREDENTIAL)
     if certificate is None:
         return JsonResponse({"code": code, "status": status}, status=HTTP_STATUS[status])
     if not certificate.credential:

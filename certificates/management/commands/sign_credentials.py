@@ -1,10 +1,10 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates.credentials import credential_sign, stale_status_lists, status_list_sign
+from certificates.credentials import stale_status_lists, status_list_sign
 from certificates.keys import signing_key
 from certificates.models import Certificate
-from certificates.tasks import certificate_pdf_render
+from certificates.tasks import certificate_credential_sign
 
 
 class Command(BaseCommand):
@@ -21,8 +21,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         pending = list(Certificate.objects.filter(credential="").values_list("pk", flat=True))
         for certificate_id in pending:
-            credential_sign(certificate_id)
-            certificate_pdf_render.enqueue(certificate_id)  # the PDF carries the credential
+            certificate_credential_sign.call(certificate_id)  # here and now; it then renders the PDF that carries it
         stale = list(stale_status_lists().values_list("pk", flat=True))
         for status_list_id in stale:
             status_list_sign(status_list_id)
