@@ -49,7 +49,7 @@ def test_a_practitioner_filters_the_catalogue_with_the_keyboard(demo_site, page)
 
     page.wait_for_url("**/courses/?*topic=pathology*")
     assert page.locator(".card__title").all_inner_texts() == ["Fibromyalgia and Massage Therapy"]
-    assert page.get_by_role("heading", name="1 course match your filters").is_visible()
+    assert page.get_by_role("heading", name="1 course matches your filters").is_visible()
 
 
 def test_a_lesson_reads_on_a_phone_without_sideways_scrolling(demo_site, browser):

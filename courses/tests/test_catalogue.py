@@ -92,6 +92,24 @@ def test_filters_narrow_the_catalogue(client, catalogue, courses, query, expecte
     assert f"{len(expected)} course" in response.text
 
 
+def results_heading(response) -> str:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return " ".join(soup.select_one("#results-heading").get_text().split())
+
+
+@pytest.mark.parametrize(
+    ("query", "heading"),
+    [
+        ({"topic": "pathology"}, "1 course matches your filters"),
+        ({"price": "paid"}, "2 courses match your filters"),
+        ({"q": "reiki crystals"}, "0 courses match your filters"),
+        ({}, "3 courses"),
+    ],
+)
+def test_the_result_count_agrees_with_the_number_of_courses(client, catalogue, courses, query, heading):
+    assert results_heading(client.get(catalogue.url, query)) == heading
+
+
 def test_search_finds_courses_by_their_words(client, catalogue, courses):
     assert listed_titles(client.get(catalogue.url, {"q": "lymphatic"})) == ["Manual Lymphatic Drainage after Surgery"]
     assert listed_titles(client.get(catalogue.url, {"q": "rotator cuff"})) == ["Anatomy of the Shoulder Girdle"]
