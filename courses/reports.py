@@ -5,14 +5,19 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from lms.exports import GuardedSpreadsheetExportMixin
+
 from .models import CourseEvaluation
 from .selectors import evaluation_results
 
 evaluation_permissions = ModelPermissionPolicy(CourseEvaluation)
 
 
-class EvaluationReportView(ReportView):
-    """Per course: how many practitioners evaluated it, and how favourably (FSMTB counts 4 or 5 of 5)."""
+class EvaluationReportView(GuardedSpreadsheetExportMixin, ReportView):
+    """Per course: how many practitioners evaluated it, and how favorably (FSMTB counts 4 or 5 of 5).
+
+    Its CSV and XLSX downloads keep a course title that looks like a formula as text.
+    """
 
     page_title = "Course evaluations"
     header_icon = "form"
@@ -23,12 +28,14 @@ class EvaluationReportView(ReportView):
     columns = [
         Column("title", label="Course"),
         Column("responses", label="Evaluations"),
-        Column("favourable_share", label="Favourable answers"),
+        Column("favourable_share", label="Favorable answers"),
         *[Column(f"mean_{name}", label=statement) for name, statement in CourseEvaluation.STATEMENTS.items()],
     ]
     list_export = ["title", "responses", "favourable_share", *[f"mean_{name}" for name in CourseEvaluation.STATEMENTS]]
     export_headings = {
-        "favourable_share": "Favourable answers",
+        "title": "Course",
+        "responses": "Evaluations",
+        "favourable_share": "Favorable answers",
         **{f"mean_{name}": statement for name, statement in CourseEvaluation.STATEMENTS.items()},
     }
 

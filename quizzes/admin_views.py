@@ -1,6 +1,6 @@
 """Wagtail admin views for a quiz: GIFT import and export, and the item analysis with its CSV."""
 
-import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
+
+from lms.exports import GuardedSpreadsheetExportMixin
 
 from . import gift, services
 from .analysis import SubmittedAttempt, analyse
@@ -64,18 +66,30 @@ def _submitted_attempts(quiz) -> list[SubmittedAttempt]:
     return [SubmittedAttempt(*row) for row in rows]
 
 
-def _analysis_csv(quiz, result) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(quiz.title)}-analysis.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["Question", "Presented", "Difficulty (share fully right)", "Discrimination", "Flags"])
-    for item in result.questions:
-        difficulty = "" if item.difficulty is None else f"{item.difficulty:.2f}"
-        discrimination = "" if item.discrimination is None else f"{item.discrimination:.2f}"
-        writer.writerow([_csv_safe(item.prompt), item.presented, difficulty, discrimination, "; ".join(item.flags)])
-    return response
+def _two_places(share: float | None) -> Decimal | None:
+    # A number, not text: spreadsheets sort it, and a negative one is not mistaken for a formula.
+    return None if share is None else Decimal(f"{share:.2f}")
 
 
-def _csv_safe(text: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; a leading quote keeps them text."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+class _AnalysisExport(GuardedSpreadsheetExportMixin):
+    """The item analysis as a spreadsheet, one row per question, through the admin's one export path."""
+
+    list_export = ["prompt", "presented", "difficulty", "discrimination", "flags"]
+    export_headings = {
+        "prompt": "Question",
+        "presented": "Presented",
+        "difficulty": "Difficulty (share fully right)",
+        "discrimination": "Discrimination",
+        "flags": "Flags",
+    }
+    custom_field_preprocess = {
+        field: dict.fromkeys(GuardedSpreadsheetExportMixin.FORMATS, _two_places)
+        for field in ("difficulty", "discrimination")
+    }
+
+    def __init__(self, quiz):
+        self.export_filename = f"{slugify(quiz.title)}-analysis"
+
+
+def _analysis_csv(quiz, result):
+    return _AnalysisExport(quiz).as_spreadsheet(result.questions, _AnalysisExport.FORMAT_CSV)

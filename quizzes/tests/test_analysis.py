@@ -11,6 +11,7 @@ from accounts.tests.factories import UserFactory
 from courses.services import REVIEWERS, authoring_roles_setup
 from courses.tests.factories import EnrollmentFactory
 from quizzes import services
+from quizzes.admin_views import _analysis_csv
 from quizzes.analysis import SubmittedAttempt, analyse
 from quizzes.forms import answers_from_post
 from quizzes.tests.factories import QuizPageFactory, single_choice
@@ -77,6 +78,24 @@ def test_reviewers_read_the_analysis_and_download_it_as_csv(client, catalogue):
 
     assert "Submitted attempts</dt><dd>3" in page
     assert "67% (2 passed)" in page
-    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
     assert rows[0][:4] == ["Question", "Presented", "Difficulty (share fully right)", "Discrimination"]
     assert rows[1][:3] == ["'=HYPERLINK(1)", "3", "0.67"]  # a formula-looking prompt stays text
+
+
+def test_the_analysis_csv_keeps_formula_prompts_as_text_and_negative_discrimination_a_number():
+    def taken(percent, right: set):
+        questions = [{"key": key, "prompt": f"<p>{key}</p>", "points": "1"} for key in ("@SUM(A1)", "-2+3", "+cmd")]
+        scores = {question["key"]: "1" if question["key"] in right else "0" for question in questions}
+        return SubmittedAttempt(Decimal(percent), Decimal(percent) >= 70, questions, scores)
+
+    # The weakest get "-2+3" right and the strongest miss it: its discrimination is -1.00.
+    result = analyse([taken(100, {"@SUM(A1)", "+cmd"}), taken(90, {"@SUM(A1)", "+cmd"}), taken(30, {"-2+3"})])
+    quiz = QuizPageFactory.build(title="Shoulder girdle final test")
+
+    response = _analysis_csv(quiz, result)
+
+    assert response["Content-Disposition"] == 'attachment; filename="shoulder-girdle-final-test-analysis.csv"'
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row[0] for row in rows[1:]] == ["'@SUM(A1)", "'-2+3", "'+cmd"]
+    assert rows[2][2:4] == ["0.33", "-1.00"]
