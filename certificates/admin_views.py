@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from lms.errors import DomainError
+
 from . import services
 from .codes import MalformedCode, canonical
 from .models import Certificate
-
-REVOKE_PERMISSION = "certificates.revoke_certificate"
+from .services import REVOKE_PERMISSION
 
 
 class RevokeForm(forms.Form):
@@ -58,7 +59,7 @@ def _with_reason(request, certificate_id, *, reissuing: bool):
         action = services.certificate_reissue if reissuing else services.certificate_revoke
         try:
             result = action(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
-        except services.RevocationError as error:
+        except DomainError as error:
             form.add_error("reason", str(error))
         else:
             done = f"replaced by {result.printed_code}" if reissuing else "revoked"

@@ -10,11 +10,13 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Site
 
+from accounts.selectors import user_has_mfa
+from courses.completion import completion_blockers
 from courses.models import Enrollment
-from courses.selectors import enrollment_completion_blockers
-from courses.services import REVIEWERS
+from courses.selectors import enrollment_completion_state
+from courses.services import REVIEWERS, enrollment_completion_record
+from lms.errors import DomainError, NotPermitted
 from lms.models import ProviderSettings
-from quizzes.models import QuizKind, QuizPage
 
 from .codes import new_code
 from .models import Certificate, CertificateKind
@@ -42,9 +44,7 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
         with transaction.atomic():
             # The rule is read under the enrolment's lock, so two completions cannot both pass it.
             locked = Enrollment.objects.select_for_update().select_related("course", "user").get(pk=enrollment.pk)
-            blockers = [] if locked.completed_at else _rule_blockers(locked)  # once complete, always complete
-            if not locked.user.legal_name.strip():
-                blockers.append("Record your legal name in your profile: certificates print it as boards require.")
+            blockers = completion_blockers(enrollment_completion_state(enrollment=locked))
             if blockers:
                 return CompletionOutcome(blockers=tuple(blockers))
             course = locked.course
@@ -54,10 +54,8 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
             current = [approval for approval in approvals if approval.is_current]
             lapsed = [approval for approval in approvals if not approval.is_current]
             now = timezone.now()
-            if locked.completed_at is None:
-                # Recorded even when the certificate is held back: it prints the day the course was completed.
-                locked.completed_at = now
-                locked.save(update_fields=["completed_at"])
+            # Recorded even when the certificate is held back: it prints the day the course was completed.
+            enrollment_completion_record(enrollment=locked, completed_at=now)
             if not current:
                 _alert_reviewers(course, lapsed, enrollment=locked, held_back=True)
                 return CompletionOutcome(held_back=_held_back_reason(lapsed))
@@ -79,6 +77,7 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
                     enrollment=locked, approvals=current, provider=provider, completed_at=locked.completed_at
                 ),
             )
+            log(instance=certificate, action="certificates.issue", user=locked.user, data={"code": certificate.code})
             _after_issue(certificate)
     except IntegrityError:
         # Another request completed the course first (the constraint allows one original certificate).
@@ -93,19 +92,6 @@ PROVIDER_GAPS_HELD_BACK = (
     "Your course is complete, but the provider details a certificate must print are not all recorded yet. "
     "Our reviewers have been told; your certificate will be issued once they are."
 )
-
-
-def _rule_blockers(enrollment) -> list[str]:
-    """What DESIGN's completion rule still asks of the practitioner."""
-    blockers = enrollment_completion_blockers(enrollment=enrollment)
-    if enrollment.final_test_passed_at is None and _has_final_assessment(enrollment.course):
-        # Home study always needs the test (courses' rule); a live course needs it when it has one.
-        blockers = list(dict.fromkeys([*blockers, "Pass the final assessment."]))
-    return blockers
-
-
-def _has_final_assessment(course) -> bool:
-    return QuizPage.objects.child_of(course).live().filter(kind=QuizKind.FINAL).exists()
 
 
 def _held_back_reason(lapsed) -> str:
@@ -124,12 +110,26 @@ def _unused_code() -> str:
     return code
 
 
-class RevocationError(Exception):
+class RevocationError(DomainError):
     """Why a certificate cannot be revoked, in words for the reviewer."""
 
 
-def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
+REVOKE_PERMISSION = "certificates.revoke_certificate"
+
+
+def _check_may_revoke(by) -> None:
+    if by is None or not by.has_perm(REVOKE_PERMISSION):
+        raise NotPermitted("Only reviewers can revoke or reissue certificates.")
+    if not user_has_mfa(user=by):
+        raise NotPermitted("Set up two-factor authentication before revoking or reissuing certificates.")
+
+
+def certificate_revoke(
+    *, certificate: Certificate, by, reason: str, skip_permission_checks: bool = False
+) -> Certificate:
     """Marks the certificate revoked, with the reason and the time, in the audit log too; the record stays."""
+    if not skip_permission_checks:
+        _check_may_revoke(by)
     reason = reason.strip()
     if not reason:
         raise RevocationError("Give the reason for revoking: the verification page shows it.")
@@ -157,10 +157,14 @@ def _after_revocation(certificate: Certificate) -> None:
         transaction.on_commit(lambda: status_list_publish.enqueue(certificate.status_list_id))
 
 
-def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certificate:
-    """A corrected certificate for the same completion (a changed legal name, a corrected licence):
+def certificate_reissue(
+    *, certificate: Certificate, by, reason: str, skip_permission_checks: bool = False
+) -> Certificate:
+    """A corrected certificate for the same completion (a changed legal name, a corrected license):
     the holder's and the provider's details are read again, what was certified stays as issued; the
     old certificate is revoked as superseded and both point at each other."""
+    if not skip_permission_checks:
+        _check_may_revoke(by)
     reason = reason.strip()
     if not reason:
         raise RevocationError("Give the reason for reissuing: the old certificate's verification page shows it.")
@@ -236,6 +240,7 @@ def certificate_snapshot(*, enrollment, approvals, provider, completed_at) -> di
             "delivery_label": course.get_delivery_display(),
             "categories": categories,
             "instructors": [instructor.name for instructor in course.instructors.all()],
+            "cover_image_id": course.cover_image_id,  # the credential's image, rendered when it is signed
             "approvals": [
                 {
                     "board": approval.board.code,
@@ -266,6 +271,7 @@ def _provider_snapshot(provider: ProviderSettings, *, number: str) -> dict:
             "email": provider.email,
             "postal_address": provider.postal_address,
             "number": number,
+            "logo_id": provider.logo_id,  # the credential's issuer image, rendered when it is signed
         },
         "signatory": {"name": provider.signatory_name, "title": provider.signatory_title},
     }

@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views
+from .services import REVOKE_PERMISSION
 
 
 @hooks.register("register_admin_urls")
@@ -17,7 +18,7 @@ def register_certificate_admin_urls():
 
 class CertificatesMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(admin_views.REVOKE_PERMISSION)
+        return request.user.has_perm(REVOKE_PERMISSION)
 
 
 @hooks.register("register_admin_menu_item")
@@ -27,5 +28,6 @@ def register_certificates_menu_item():
 
 @hooks.register("register_log_actions")
 def register_certificate_log_actions(actions):
+    actions.register_action("certificates.issue", "Issue certificate", "Certificate issued")
     actions.register_action("certificates.revoke", "Revoke certificate", "Certificate revoked")
     actions.register_action("certificates.reissue", "Reissue certificate", "Certificate reissued")

@@ -2,11 +2,19 @@
 
 DESIGN.md's rule: every required lesson completed, study time at least the course's minimum, the
 final quiz passed, and the evaluation submitted where the course asks for one. A home-study course
-ends in a test (boards require one); a live course is completed by attendance. The certificates work
-evaluates this rule when it records a completion.
+ends in a test (boards require one); a live course needs its final assessment passed when it has one.
+A certificate prints the legal name, so the course is not complete until one is recorded; and a
+person who teaches or edits the course (and so can see its answers) cannot complete it at all.
+
+The state is built once, by `courses.selectors.enrollment_completion_state`; the course page and the
+issuance of certificates both read it, so what the page promises is what issuance grants.
 """
 
 from dataclasses import dataclass
+
+COURSE_STAFF = "You teach or edit this course, so its assessments and its certificate are not open to you."
+NO_LESSONS = "The course has no published lessons yet."
+LEGAL_NAME_MISSING = "Record your legal name in your profile: certificates print it as boards require."
 
 
 @dataclass(frozen=True)
@@ -19,11 +27,26 @@ class CompletionState:
     evaluation_submitted: bool
     final_test_required: bool = False
     final_test_passed: bool = False
+    legal_name_recorded: bool = True
+    # A completion once recorded stands whatever the course becomes (a lesson added later, say).
+    completion_recorded: bool = False
+    course_staff: bool = False
 
 
 def completion_blockers(state: CompletionState) -> list[str]:
     """Each unmet condition, as the practitioner should read it; empty when the course is complete."""
+    if state.course_staff:
+        return [COURSE_STAFF]
+    blockers = [] if state.completion_recorded else _course_blockers(state)
+    if not state.legal_name_recorded:
+        blockers.append(LEGAL_NAME_MISSING)
+    return blockers
+
+
+def _course_blockers(state: CompletionState) -> list[str]:
     blockers = []
+    if state.lessons_total == 0:
+        blockers.append(NO_LESSONS)
     remaining_lessons = state.lessons_total - state.lessons_completed
     if remaining_lessons > 0:
         blockers.append(f"Complete {remaining_lessons} more lesson{'s' if remaining_lessons != 1 else ''}.")

@@ -28,6 +28,7 @@ from .models import (
     Topic,
 )
 from .models.learning import FAVOURABLE_FROM, HEARTBEAT_INTERVAL
+from .permissions import user_is_course_staff
 from .sizing import ContentSize
 
 CATALOGUE_PAGE_SIZE = 12
@@ -119,6 +120,7 @@ def _raw_stream(value):
 
 def course_detail(*, course: CoursePage, user) -> dict:
     lessons = course_lessons(course=course) if course.pk else []
+    assessments = course_assessments(course=course) if course.pk else []
     enrollment = enrollment_for(user=user, course=course)
     progress = enrollment and course_progress(enrollment=enrollment, lessons=lessons)
     # None where no evaluation is asked for; else whether this practitioner has sent theirs.
@@ -134,10 +136,13 @@ def course_detail(*, course: CoursePage, user) -> dict:
         approvals = approvals.select_related("board").prefetch_related("categories")
     if isinstance(instructors, QuerySet):
         instructors = instructors.select_related("photo")
+    completion = progress and _completion_state(
+        progress, user=user, assessments=assessments, evaluation_submitted=bool(evaluation_submitted)
+    )
     return {
         "catalogue": course.get_parent(),
         "lessons": lessons,
-        "assessments": course_assessments(course=course) if course.pk else [],
+        "assessments": assessments,
         "content_size": content_size_of(lessons),
         "approvals": sorted(approvals, key=lambda approval: approval.sort_order or 0),
         "instructors": list(instructors),
@@ -146,12 +151,22 @@ def course_detail(*, course: CoursePage, user) -> dict:
         "evaluation_due": bool(evaluation_submitted is False and progress.completed_count == len(lessons)),
         # A completion can be held back from its certificate (a lapsed approval), so ask for the certificate.
         "certified": bool(enrollment and enrollment.completed_at and enrollment.certificates.exists()),
-        "completion_blockers": progress
-        and completion_blockers(_completion_state(progress, evaluation_submitted=bool(evaluation_submitted))),
+        "completion_blockers": completion and completion_blockers(completion),
     }
 
 
-def _completion_state(progress: "CourseProgress", *, evaluation_submitted: bool) -> CompletionState:
+def enrollment_completion_state(*, enrollment) -> CompletionState:
+    """Where the enrolment stands against DESIGN's completion rule, as the course page shows it;
+    certificates read the same state before they record a completion."""
+    course = enrollment.course
+    progress = course_progress(enrollment=enrollment, lessons=course_lessons(course=course))
+    evaluated = course.evaluation_required and CourseEvaluation.objects.filter(enrollment=enrollment).exists()
+    return _completion_state(
+        progress, user=enrollment.user, assessments=course_assessments(course=course), evaluation_submitted=evaluated
+    )
+
+
+def _completion_state(progress: "CourseProgress", *, user, assessments, evaluation_submitted: bool) -> CompletionState:
     course, enrollment = progress.enrollment.course, progress.enrollment
     return CompletionState(
         lessons_total=len(progress.lessons),
@@ -160,17 +175,18 @@ def _completion_state(progress: "CourseProgress", *, evaluation_submitted: bool)
         required_minutes=course.min_study_minutes,
         evaluation_required=course.evaluation_required,
         evaluation_submitted=evaluation_submitted,
-        final_test_required=course.delivery == DeliveryType.HOME_STUDY,
+        final_test_required=course.delivery == DeliveryType.HOME_STUDY or _has_final_assessment(assessments),
         final_test_passed=enrollment.final_test_passed_at is not None,
+        legal_name_recorded=bool(user.legal_name.strip()),
+        completion_recorded=enrollment.completed_at is not None,
+        course_staff=user_is_course_staff(user=user, course=course),
     )
 
 
-def enrollment_completion_blockers(*, enrollment) -> list[str]:
-    """What still stands between the practitioner and completing the course (DESIGN's completion rule)."""
-    progress = course_progress(enrollment=enrollment, lessons=course_lessons(course=enrollment.course))
-    evaluated = CourseEvaluation.objects.filter(enrollment=enrollment).exists()
-    blockers = completion_blockers(_completion_state(progress, evaluation_submitted=evaluated))
-    return blockers if progress.lessons else ["The course has no published lessons yet.", *blockers]
+def _has_final_assessment(assessments) -> bool:
+    """The course's assessments are the pages under it other than lessons (the quizzes app's pages,
+    which courses does not import); one that says it `is_final` is the test completion asks for."""
+    return any(getattr(assessment, "is_final", False) for assessment in assessments)
 
 
 def lesson_detail(*, lesson: LessonPage, user) -> dict:
@@ -281,9 +297,7 @@ def lesson_readable_by(*, user, lesson, course, enrollment) -> bool:
     """Lesson bodies are for enrolled practitioners, the course's instructors and editors, and free previews."""
     if lesson.is_free_preview or enrollment is not None:
         return True
-    return user.is_authenticated and (
-        course.instructors.filter(user=user).exists() or lesson.permissions_for_user(user).can_edit()
-    )
+    return user_is_course_staff(user=user, course=course)
 
 
 def dashboard(*, user) -> dict:

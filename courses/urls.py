@@ -6,11 +6,9 @@ app_name = "courses"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("courses/<int:course_id>/enrol/", views.enroll, name="enroll"),
-    path("courses/<int:course_id>/evaluation/", views.evaluate, name="evaluate"),
-    path("lessons/<int:lesson_id>/complete/", views.complete_lesson, name="complete_lesson"),
-    path("lessons/<int:lesson_id>/heartbeat/", views.heartbeat, name="heartbeat"),
-    path("lessons/<int:lesson_id>/questions/", views.ask_question, name="ask_question"),
-    path("posts/<int:post_id>/answer/", views.answer_question, name="answer_question"),
-    path("posts/<int:post_id>/hide/", views.hide_post, name="hide_post"),
+    path("courses/<id:course_id>/enrol/", views.enroll, name="enroll"),
+    path("lessons/<id:lesson_id>/heartbeat/", views.heartbeat, name="heartbeat"),
+    path("lessons/<id:lesson_id>/questions/", views.ask_question, name="ask_question"),
+    path("posts/<id:post_id>/answer/", views.answer_question, name="answer_question"),
+    path("posts/<id:post_id>/hide/", views.hide_post, name="hide_post"),
 ]

@@ -1,4 +1,5 @@
-"""Thin views for what a practitioner does outside the page tree: enrol, complete, study, review."""
+"""Thin views for what a practitioner does outside the page tree: enroll, study, ask.
+Completing a lesson and evaluating the course may finish it: certificates.views takes those."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,14 +7,11 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-# Completing a step may complete the course, which the certificates app records. This is the one
-# place a lower app reaches up, and only its views do: its models and services never import
-# certificates, so the layering DESIGN describes holds below the HTTP edge.
-from certificates.views import announce_completion
+from lms.errors import DomainError
 
 from . import selectors, services
-from .forms import CourseEvaluationForm, HidePostForm, LessonPostForm
-from .models import CoursePage, Enrollment, LessonPage, LessonPost
+from .forms import HidePostForm, LessonPostForm
+from .models import CoursePage, LessonPage, LessonPost
 
 
 @require_POST
@@ -25,28 +23,12 @@ def enroll(request, course_id):
         return redirect(course.url)
     try:
         services.enrollment_create_free(user=request.user, course=course)
-    except services.EnrollmentError as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect(course.url)
     messages.success(request, f"You are enrolled in {course.title}.")
     first_lesson = next(iter(selectors.course_lessons(course=course)), None)
     return redirect(first_lesson.url if first_lesson else course.url)
-
-
-@require_POST
-@login_required
-def complete_lesson(request, lesson_id):
-    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
-    try:
-        progress = services.lesson_complete(user=request.user, lesson=lesson)
-    except services.EnrollmentError as error:
-        messages.error(request, str(error))
-        return redirect(lesson.url)
-    course = progress.enrollment.course
-    following = selectors.lesson_after(lesson=lesson, lessons=selectors.course_lessons(course=course))
-    messages.success(request, f"“{lesson.title}” is complete.")
-    announce_completion(request, progress.enrollment)
-    return redirect(following.url if following else course.url)
 
 
 @require_POST
@@ -80,22 +62,6 @@ def dashboard(request):
     return render(request, "courses/dashboard.html", selectors.dashboard(user=request.user))
 
 
-@login_required
-def evaluate(request, course_id):
-    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
-    form = CourseEvaluationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.course_evaluation_submit(user=request.user, course=course, answers=form.cleaned_data)
-        except services.EnrollmentError as error:
-            messages.error(request, str(error))
-            return redirect(course.url)
-        messages.success(request, "Thank you for evaluating the course.")
-        announce_completion(request, Enrollment.objects.get(user=request.user, course=course))
-        return redirect(course.url)
-    return render(request, "courses/evaluation.html", {"course": course, "form": form})
-
-
 @require_POST
 @login_required
 def ask_question(request, lesson_id):
@@ -109,7 +75,7 @@ def ask_question(request, lesson_id):
     if form.is_valid():
         try:
             services.lesson_question_ask(user=request.user, lesson=lesson, text=form.cleaned_data["text"])
-        except services.PostError as error:
+        except DomainError as error:
             form.add_error("text", str(error))
     if form.errors:
         # Show the lesson again with the question as typed and what is wrong with it.
@@ -157,7 +123,7 @@ def _act_on_post(request, post_id, *, form_class, invalid, action, done):
         if not form.is_valid():
             raise services.PostError(invalid)
         action(post, form.cleaned_data)
-    except services.PostError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, done)

@@ -29,6 +29,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 from wagtail.rich_text import RichText
 
+from lms.errors import DomainError
+
 from .blocks import QUESTION_BLOCKS
 
 SPECIAL = "~=#{}:"
@@ -42,7 +44,7 @@ DIRECTIVES = {"points", "all-or-nothing", "partial-credit", "multiple-select"}
 EQUAL_WEIGHT_TOLERANCE = Decimal("0.01")
 
 
-class GiftError(ValueError):
+class GiftError(DomainError):
     def __init__(self, errors: list[str]):
         super().__init__("\n".join(errors))
         self.errors = errors

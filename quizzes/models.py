@@ -9,6 +9,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from courses.permissions import CourseTeamPermissionTester
+
 from .blocks import QUIZ_BLOCKS
 from .choices import BOARD_PASS_MARK, AnswerReveal, QuizKind
 from .forms import QuizPageForm
@@ -83,6 +85,9 @@ class QuizPage(Page):
     @property
     def is_final(self) -> bool:
         return self.kind == QuizKind.FINAL
+
+    def permissions_for_user(self, user):
+        return CourseTeamPermissionTester(user, self)
 
     @property
     def question_count(self) -> int:

@@ -11,6 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from courses.models import Enrollment
+from courses.permissions import user_is_course_staff
+from courses.services import enrollment_final_test_pass
+from lms.errors import DomainError, NotPermitted
 
 from . import gift, selectors
 from .forms import BOARD_ASSESSMENT_MIN_OPTIONS, options_short_for_board
@@ -22,7 +25,7 @@ SUBMISSION_GRACE = timedelta(seconds=30)
 TIME_IS_UP = "Time is up: the attempt was graded with the answers saved before the time limit."
 
 
-class AttemptError(Exception):
+class AttemptError(DomainError):
     """Why an attempt cannot be started, saved or submitted, in words for the practitioner."""
 
 
@@ -34,12 +37,15 @@ def attempt_start(
     with transaction.atomic():
         # Locking the enrolment serialises one practitioner's starts (two tabs, a double click).
         enrollment = (
-            Enrollment.objects.select_for_update()
+            Enrollment.objects.select_for_update(of=("self",))
+            .select_related("course")
             .filter(user=user, course__path=quiz.path[: -QuizPage.steplen])
             .first()
         )
         if enrollment is None:
-            raise AttemptError("Enrol in the course to take its quizzes.")
+            raise AttemptError("Enroll in the course to take its quizzes.")
+        if user_is_course_staff(user=user, course=enrollment.course):
+            raise NotPermitted("You teach or edit this course, so you cannot take its assessments.")
         attempts = list(QuizAttempt.objects.filter(quiz=quiz, enrollment=enrollment).order_by("number"))
         open_attempt = next((attempt for attempt in attempts if attempt.is_open), None)
         if open_attempt is not None:
@@ -139,14 +145,14 @@ def _close(attempt: QuizAttempt, *, answers: dict, submitted_at: datetime, timed
         question_scores={key: str(score) for key, score in result.question_scores.items()},
     )
     if graded and result.passed and attempt.quiz.is_final:
-        Enrollment.objects.filter(pk=attempt.enrollment_id, final_test_passed_at__isnull=True).update(
-            final_test_passed_at=submitted_at
-        )
+        enrollment_final_test_pass(enrollment_id=attempt.enrollment_id, passed_at=submitted_at)
 
 
-def quiz_questions_import(*, quiz: QuizPage, user, text: str) -> int:
+def quiz_questions_import(*, quiz: QuizPage, user, text: str, skip_permission_checks: bool = False) -> int:
     """Adds the questions of GIFT `text` to a new draft of the quiz and returns how many; GiftError
     lists every reason not to (a bad line, a lock, a rule of final assessments), and nothing is saved."""
+    if not skip_permission_checks and not quiz.permissions_for_user(user).can_edit():
+        raise NotPermitted("Only the course's instructors and reviewers can import questions into this quiz.")
     lock = quiz.get_lock()
     if lock is not None and lock.for_user(user):
         raise gift.GiftError([str(lock.get_message(user) or "The quiz is locked.")])

@@ -1,4 +1,5 @@
-"""Thin views for taking a quiz: start an attempt, save answers as you go, submit, read the result."""
+"""Thin views for taking a quiz: start an attempt, save answers as you go, read the result.
+Submitting is certificates.views.submit_attempt: a passed final may finish the course."""
 
 import mimetypes
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from certificates.views import announce_completion
+from lms.errors import DomainError
 
 from . import selectors, services
 from .forms import answers_from_post
@@ -26,7 +27,7 @@ def start(request, quiz_id):
     quiz = get_object_or_404(QuizPage.objects.live().public(), pk=quiz_id)
     try:
         attempt = services.attempt_start(quiz=quiz, user=request.user)
-    except services.AttemptError as error:
+    except DomainError as error:
         messages.error(request, str(error))
         return redirect(quiz.url)
     return redirect("quizzes:attempt", attempt.pk)
@@ -36,8 +37,8 @@ def start(request, quiz_id):
 @login_required
 @never_cache
 def attempt(request, attempt_id):
-    attempt = services.attempt_close_if_expired(attempt=_own_attempt(request, attempt_id))
-    return _render_attempt(request, attempt)
+    attempt = services.attempt_close_if_expired(attempt=own_attempt(request, attempt_id))
+    return attempt_response(request, attempt)
 
 
 @require_POST
@@ -50,7 +51,7 @@ def save(request, attempt_id):
                 {"error": "You are no longer logged in: log in again to save your answers."}, status=401
             )
         return redirect_to_login(request.get_full_path())
-    attempt = _own_attempt(request, attempt_id)
+    attempt = own_attempt(request, attempt_id)
     try:
         if not services.attempt_close_if_expired(attempt=attempt).is_open:
             raise services.AttemptError(services.TIME_IS_UP)
@@ -58,7 +59,7 @@ def save(request, attempt_id):
     except InvalidAnswer as error:
         if wants_json:
             return JsonResponse({"error": str(error)}, status=400)
-        return _render_attempt(request, attempt, error=str(error), status=400)
+        return attempt_response(request, attempt, error=str(error), status=400)
     except services.AttemptError as error:
         if wants_json:
             return JsonResponse({"error": str(error)}, status=409)
@@ -70,28 +71,11 @@ def save(request, attempt_id):
     return redirect("quizzes:attempt", attempt.pk)
 
 
-@require_POST
-@login_required
-@never_cache
-def submit(request, attempt_id):
-    # Past the time limit, the answers saved by then are graded, whatever this request carries.
-    attempt = services.attempt_close_if_expired(attempt=_own_attempt(request, attempt_id))
-    if attempt.is_open:
-        try:
-            answers = answers_from_post(request.POST, attempt.questions)
-            attempt = services.attempt_submit(attempt=attempt, answers=answers)
-        except InvalidAnswer as error:
-            return _render_attempt(request, attempt, error=str(error), status=400)
-    if attempt.passed and attempt.quiz.is_final:
-        announce_completion(request, attempt.enrollment)
-    return redirect("quizzes:attempt", attempt.pk)
-
-
 @require_GET
 @login_required
 def question_image(request, attempt_id, question_key):
     """A question's image without its file name, which could name the answer; for the attempt's owner only."""
-    rendition = selectors.question_image(attempt=_own_attempt(request, attempt_id), question_key=question_key)
+    rendition = selectors.question_image(attempt=own_attempt(request, attempt_id), question_key=question_key)
     if rendition is None:
         raise Http404("No such image.")
     with rendition.file.open("rb") as image:
@@ -100,14 +84,15 @@ def question_image(request, attempt_id, question_key):
     return response
 
 
-def _own_attempt(request, attempt_id):
+def own_attempt(request, attempt_id):
+    """The signed-in practitioner's attempt; 404 for anyone else's."""
     attempt = selectors.attempt_for(user=request.user, pk=attempt_id)
     if attempt is None:
         raise Http404("No such attempt.")
     return attempt
 
 
-def _render_attempt(request, attempt, *, error=None, status=200):
+def attempt_response(request, attempt, *, error=None, status=200):
     context = selectors.attempt_detail(attempt=attempt)
     context.update(error=error, save_url=reverse("quizzes:save", args=[attempt.pk]))
     template = "quizzes/attempt.html" if attempt.is_open else "quizzes/result.html"

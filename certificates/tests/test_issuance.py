@@ -32,7 +32,7 @@ def test_completing_the_last_lesson_issues_the_certificate_and_says_so(
     client.force_login(enrollment.user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("courses:complete_lesson", args=[last_lesson.pk]), follow=True)
+        response = client.post(reverse("certificates:complete_lesson", args=[last_lesson.pk]), follow=True)
 
     certificate = Certificate.objects.get(enrollment=enrollment)
     assert f"Your certificate is ready: {certificate.printed_code}." in response.content.decode()
@@ -163,7 +163,7 @@ def test_a_lapsed_approval_holds_the_certificate_back_tells_why_and_alerts_revie
     client.force_login(enrollment.user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("courses:complete_lesson", args=[last_lesson.pk]), follow=True)
+        response = client.post(reverse("certificates:complete_lesson", args=[last_lesson.pk]), follow=True)
 
     assert "its approval by NCBTMB (lapsed" in response.content.decode()
     assert not Certificate.objects.exists()
@@ -192,7 +192,7 @@ def test_missing_provider_details_hold_certificates_back_until_they_are_recorded
     client.force_login(enrollment.user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("courses:complete_lesson", args=[last_lesson.pk]), follow=True)
+        response = client.post(reverse("certificates:complete_lesson", args=[last_lesson.pk]), follow=True)
         LessonProgress.objects.filter(enrollment=other, lesson=other_last).update(completed_at=timezone.now())
         completion_record(enrollment=other)
 
@@ -248,7 +248,8 @@ def test_revoking_keeps_the_record_needs_a_reason_and_happens_once(catalogue):
     from certificates.services import RevocationError, certificate_revoke
 
     certificate = issued_certificate(catalogue)
-    reviewer = UserFactory()
+    authoring_roles_setup(catalogue=catalogue)
+    reviewer = UserFactory(groups=[REVIEWERS])
 
     with pytest.raises(RevocationError, match="Give the reason"):
         certificate_revoke(certificate=certificate, by=reviewer, reason="  ")
@@ -380,7 +381,7 @@ def test_a_reissue_needs_the_provider_details_a_certificate_prints(catalogue):
     ProviderSettings.objects.update(email="", postal_address="")
 
     with pytest.raises(RevocationError, match="a postal address or email"):
-        certificate_reissue(certificate=certificate, by=None, reason="Name corrected.")
+        certificate_reissue(certificate=certificate, by=None, skip_permission_checks=True, reason="Name corrected.")
 
     certificate.refresh_from_db()
     assert certificate.status == "valid" and Certificate.objects.count() == 1

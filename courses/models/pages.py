@@ -19,6 +19,7 @@ from credits.models import DeliveryType
 
 from ..blocks import LessonBodyBlock
 from ..panels import CourseSizingPanel
+from ..permissions import CourseTeamPermissionTester
 from ..sizing import MINUTES_PER_CE_HOUR, ContentSize
 
 
@@ -124,6 +125,9 @@ class CoursePage(Page):
     subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
     page_description = "A CE course. Its lessons and quizzes live under it."
 
+    def permissions_for_user(self, user):
+        return CourseTeamPermissionTester(user, self)
+
     class Meta:
         constraints = [
             models.CheckConstraint(condition=models.Q(ce_hours__gt=0), name="course_ce_hours_positive"),
@@ -213,6 +217,9 @@ class LessonPage(Page):
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
     page_description = "A lesson of a course."
+
+    def permissions_for_user(self, user):
+        return CourseTeamPermissionTester(user, self)
 
     @property
     def content_size(self) -> ContentSize:

@@ -57,6 +57,12 @@ class CoursePageFactory(wagtail_factories.PageFactory):
     min_study_minutes = 100
     price_amount = 0
 
+    @factory.post_generation
+    def taught_by(course, create, user, **kwargs):
+        """`taught_by=user` lists the user, through an instructor profile, among the course's instructors."""
+        if user is not None:
+            instructor_add(course=course, user=user)
+
 
 class CourseApprovalFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -106,3 +112,10 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, verified_email=True)
     course = factory.SubFactory(CoursePageFactory)
     source = EnrollmentSource.FREE
+
+
+def instructor_add(*, course, user) -> None:
+    """Lists the user, through their instructor profile (made if missing), among the course's instructors."""
+    instructor = getattr(user, "instructor_profile", None) or InstructorFactory(user=user)
+    course.instructors.add(instructor)
+    course.save()

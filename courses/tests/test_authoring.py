@@ -95,7 +95,7 @@ def test_a_course_submitted_by_an_instructor_goes_live_when_a_reviewer_approves(
 
 
 def test_an_instructor_cannot_approve_their_own_submission(client, catalogue, roles):
-    course = CoursePageFactory(parent=catalogue, live=False)
+    course = CoursePageFactory(parent=catalogue, live=False, taught_by=roles["instructor"])
     client.force_login(roles["instructor"])
     data = editor_form_data(client, edit_page_url(course), streams=NO_OBJECTIVES, **{"action-submit": "1"})
     client.post(edit_page_url(course), data)
@@ -178,7 +178,7 @@ def test_the_evaluation_is_refused_where_the_course_does_not_ask_for_one(client,
     client.force_login(enrollment.user)
 
     response = client.post(
-        reverse("courses:evaluate", args=[course.pk]),
+        reverse("certificates:evaluate", args=[course.pk]),
         {"objectives_met": 5, "content_accurate": 5, "instructor_clear": 5, "useful_in_practice": 5},
         follow=True,
     )

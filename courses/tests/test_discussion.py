@@ -167,7 +167,7 @@ def test_xss_in_an_evaluation_comment_is_stored_as_plain_text(client, lesson_wit
     client.force_login(lesson_with_people["student"])
     answers = {"objectives_met": 4, "content_accurate": 4, "instructor_clear": 4, "useful_in_practice": 4}
 
-    client.post(reverse("courses:evaluate", args=[enrollment.course.pk]), {**answers, "comments": payload})
+    client.post(reverse("certificates:evaluate", args=[enrollment.course.pk]), {**answers, "comments": payload})
 
     comments = CourseEvaluation.objects.get().comments
     assert "<" not in comments or BeautifulSoup(comments, "html.parser").find() is None
@@ -207,6 +207,8 @@ def test_evaluation_comments_are_kept_as_typed_plain_text(client, lesson_with_pe
     client.force_login(lesson_with_people["student"])
     answers = {"objectives_met": 4, "content_accurate": 4, "instructor_clear": 4, "useful_in_practice": 4}
 
-    client.post(reverse("courses:evaluate", args=[enrollment.course.pk]), {**answers, "comments": "a & b <3 <b>x</b>"})
+    client.post(
+        reverse("certificates:evaluate", args=[enrollment.course.pk]), {**answers, "comments": "a & b <3 <b>x</b>"}
+    )
 
     assert CourseEvaluation.objects.get().comments == "a & b <3 x"

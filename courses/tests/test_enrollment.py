@@ -147,7 +147,7 @@ def test_a_practitioner_cannot_record_progress_in_someone_elses_enrolment(client
     lesson = free_course.get_children().last().specific
     client.force_login(UserFactory(verified_email=True))
 
-    client.post(reverse("courses:complete_lesson", args=[lesson.pk]), {"enrollment": theirs.pk})
+    client.post(reverse("certificates:complete_lesson", args=[lesson.pk]), {"enrollment": theirs.pk})
     client.post(reverse("courses:heartbeat", args=[lesson.pk]), {"enrollment": theirs.pk})
 
     assert not theirs.lesson_progress.exists()

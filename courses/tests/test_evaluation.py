@@ -25,7 +25,7 @@ def finished(catalogue):
 
 
 def evaluate(client, course, **answers):
-    return client.post(reverse("courses:evaluate", args=[course.pk]), answers, follow=True)
+    return client.post(reverse("certificates:evaluate", args=[course.pk]), answers, follow=True)
 
 
 def test_the_course_page_asks_for_the_evaluation_once_every_lesson_is_complete(client, finished):
@@ -33,7 +33,7 @@ def test_the_course_page_asks_for_the_evaluation_once_every_lesson_is_complete(c
 
     panel = BeautifulSoup(client.get(finished.course.url).content, "html.parser").select_one(".panel--action")
 
-    assert panel.select_one("a.button")["href"] == reverse("courses:evaluate", args=[finished.course.pk])
+    assert panel.select_one("a.button")["href"] == reverse("certificates:evaluate", args=[finished.course.pk])
 
 
 def test_a_practitioner_evaluates_a_finished_course_once(client, finished):

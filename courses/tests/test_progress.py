@@ -23,7 +23,7 @@ def lessons_of(enrollment):
 
 
 def complete(client, lesson):
-    return client.post(reverse("courses:complete_lesson", args=[lesson.pk]))
+    return client.post(reverse("certificates:complete_lesson", args=[lesson.pk]))
 
 
 def test_marking_a_lesson_complete_moves_on_to_the_next(client, enrollment):

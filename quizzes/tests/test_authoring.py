@@ -7,7 +7,7 @@ from wagtail.test.utils.form_data import rich_text, streamfield
 from accounts.tests.factories import UserFactory
 from courses.services import INSTRUCTORS, REVIEWERS, authoring_roles_setup
 from courses.tests.editor import add_page_url, editor_form_data
-from courses.tests.factories import CoursePageFactory, EnrollmentFactory
+from courses.tests.factories import CoursePageFactory, EnrollmentFactory, instructor_add
 from quizzes.models import QuizPage
 from quizzes.services import attempt_start
 
@@ -15,9 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def instructor(client, catalogue):
+def instructor(client, catalogue, course):
+    """An instructor of `course`, signed in."""
     authoring_roles_setup(catalogue=catalogue)
     user = UserFactory(groups=[INSTRUCTORS])
+    instructor_add(course=course, user=user)
     client.force_login(user)
     return user
 

@@ -172,13 +172,14 @@ def test_the_demo_quizzes_are_valid_gift():
 @pytest.fixture
 def instructor_client(client, catalogue):
     authoring_roles_setup(catalogue=catalogue)
-    client.force_login(UserFactory(groups=[INSTRUCTORS]))
+    client.instructor = UserFactory(groups=[INSTRUCTORS])
+    client.force_login(client.instructor)
     return client
 
 
 @pytest.mark.django_db
 def test_an_import_adds_the_questions_to_a_new_draft(instructor_client, catalogue):
-    quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue))
+    quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue, taught_by=instructor_client.instructor))
     before = [block.id for block in quiz.questions]
 
     response = instructor_client.post(reverse("quizzes_gift_import", args=[quiz.pk]), {"gift": BANK})
@@ -193,7 +194,7 @@ def test_an_import_adds_the_questions_to_a_new_draft(instructor_client, catalogu
 
 @pytest.mark.django_db
 def test_an_import_with_a_bad_line_imports_nothing_and_says_which(instructor_client, catalogue):
-    quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue))
+    quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue, taught_by=instructor_client.instructor))
     revisions = quiz.revisions.count()
 
     response = instructor_client.post(reverse("quizzes_gift_import", args=[quiz.pk]), {"gift": BANK + "\n\nOops {}"})
@@ -205,7 +206,7 @@ def test_an_import_with_a_bad_line_imports_nothing_and_says_which(instructor_cli
 
 @pytest.mark.django_db
 def test_export_downloads_the_quiz_as_gift(instructor_client, catalogue):
-    quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue))
+    quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue, taught_by=instructor_client.instructor))
 
     response = instructor_client.get(reverse("quizzes_gift_export", args=[quiz.pk]))
 
@@ -226,7 +227,7 @@ def test_practitioners_cannot_reach_the_quiz_admin_views(client, catalogue):
 
 @pytest.mark.django_db
 def test_a_final_assessment_refuses_imported_questions_with_fewer_than_four_options(instructor_client, catalogue):
-    quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue))
+    quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue, taught_by=instructor_client.instructor))
     revisions = quiz.revisions.count()
 
     response = instructor_client.post(
@@ -239,7 +240,7 @@ def test_a_final_assessment_refuses_imported_questions_with_fewer_than_four_opti
 
 @pytest.mark.django_db
 def test_a_quiz_locked_by_someone_else_takes_no_import(instructor_client, catalogue):
-    quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue))
+    quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue, taught_by=instructor_client.instructor))
     quiz.locked, quiz.locked_by = True, UserFactory()
     quiz.save()
     revisions = quiz.revisions.count()

@@ -45,7 +45,7 @@ def test_a_submission_within_the_grace_is_graded_on_what_was_sent(practitioner_c
     with time_machine.travel(T0, tick=False) as clock:
         attempt = start(practitioner_client, quiz)
         clock.move_to(T0 + dt.timedelta(minutes=10) + SUBMISSION_GRACE)
-        practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answer_form(attempt))
+        practitioner_client.post(reverse("certificates:submit_attempt", args=[attempt.pk]), right_answer_form(attempt))
 
     attempt.refresh_from_db()
     assert attempt.passed and not attempt.timed_out
@@ -61,7 +61,9 @@ def test_a_late_submission_is_graded_as_of_the_limit_with_the_answers_saved_by_t
         clock.move_to(T0 + dt.timedelta(minutes=5))
         practitioner_client.post(reverse("quizzes:save", args=[attempt.pk]), {f"q.{first['key']}": right})
         clock.move_to(T0 + dt.timedelta(minutes=10) + SUBMISSION_GRACE + dt.timedelta(seconds=1))
-        response = practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answer_form(attempt))
+        response = practitioner_client.post(
+            reverse("certificates:submit_attempt", args=[attempt.pk]), right_answer_form(attempt)
+        )
         result = practitioner_client.get(response["Location"]).content.decode()
 
     attempt.refresh_from_db()
@@ -100,7 +102,7 @@ def test_an_attempt_left_open_past_its_limit_is_graded_when_next_seen(practition
 
 def test_submitting_twice_grades_once(practitioner_client, quiz):
     attempt = start(practitioner_client, quiz)
-    submit_url = reverse("quizzes:submit", args=[attempt.pk])
+    submit_url = reverse("certificates:submit_attempt", args=[attempt.pk])
 
     practitioner_client.post(submit_url, wrong_answer_form(attempt))
     practitioner_client.post(submit_url, right_answer_form(attempt))
@@ -149,7 +151,7 @@ def test_attempts_beyond_the_maximum_are_refused(practitioner_client, quiz):
     publish(quiz, max_attempts=2)
     for _ in range(2):
         attempt = start(practitioner_client, quiz)
-        practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), wrong_answer_form(attempt))
+        practitioner_client.post(reverse("certificates:submit_attempt", args=[attempt.pk]), wrong_answer_form(attempt))
 
     response = practitioner_client.post(reverse("quizzes:start", args=[quiz.pk]), follow=True)
 
@@ -161,7 +163,7 @@ def test_the_next_attempt_waits_and_the_message_says_when_it_opens(practitioner_
     publish(quiz, wait_minutes=60)
     with time_machine.travel(T0, tick=False) as clock:
         attempt = start(practitioner_client, quiz)
-        practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), wrong_answer_form(attempt))
+        practitioner_client.post(reverse("certificates:submit_attempt", args=[attempt.pk]), wrong_answer_form(attempt))
         clock.move_to(T0 + dt.timedelta(minutes=59))
         refused = practitioner_client.post(reverse("quizzes:start", args=[quiz.pk]), follow=True).content.decode()
         clock.move_to(T0 + dt.timedelta(minutes=60, seconds=1))
@@ -173,7 +175,7 @@ def test_the_next_attempt_waits_and_the_message_says_when_it_opens(practitioner_
 
 def test_a_passed_final_assessment_is_not_taken_again(practitioner_client, quiz):
     attempt = start(practitioner_client, quiz)
-    practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answer_form(attempt))
+    practitioner_client.post(reverse("certificates:submit_attempt", args=[attempt.pk]), right_answer_form(attempt))
 
     response = practitioner_client.post(reverse("quizzes:start", args=[quiz.pk]), follow=True)
 
@@ -198,7 +200,7 @@ def test_right_answers_and_explanations_show_as_the_reveal_setting_allows(
     attempt = start(practitioner_client, quiz)
     form = right_answer_form(attempt) if passes else wrong_answer_form(attempt)
 
-    response = practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), form, follow=True)
+    response = practitioner_client.post(reverse("certificates:submit_attempt", args=[attempt.pk]), form, follow=True)
 
     page = response.content.decode()
     assert ("Because of Supraspinatus." in page) is shown
@@ -216,7 +218,7 @@ def test_pools_draw_questions_not_seen_before_first(practitioner_client, course)
         attempt = start(practitioner_client, quiz)
         assert len(attempt.questions) == 2
         seen.append({question["key"] for question in attempt.questions})
-        practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), wrong_answer_form(attempt))
+        practitioner_client.post(reverse("certificates:submit_attempt", args=[attempt.pk]), wrong_answer_form(attempt))
 
     assert seen[0].isdisjoint(seen[1])
 
@@ -241,7 +243,7 @@ def test_choices_and_questions_shuffle_per_attempt_when_set(course):
 
 def test_editing_the_quiz_later_never_changes_a_past_grade(practitioner_client, quiz):
     attempt = start(practitioner_client, quiz)
-    practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answer_form(attempt))
+    practitioner_client.post(reverse("certificates:submit_attempt", args=[attempt.pk]), right_answer_form(attempt))
     before = QuizAttempt.objects.get(pk=attempt.pk)
 
     quiz.questions = [matching(prompt="A new question"), single_choice(prompt="Another")]
@@ -265,7 +267,7 @@ def test_an_attempt_left_to_expire_still_counts_towards_the_maximum(practitioner
     publish(quiz, max_attempts=2, time_limit_minutes=10, reveal=AnswerReveal.AFTER_LAST_ATTEMPT)
     with time_machine.travel(T0, tick=False) as clock:
         first = start(practitioner_client, quiz)
-        practitioner_client.post(reverse("quizzes:submit", args=[first.pk]), wrong_answer_form(first))
+        practitioner_client.post(reverse("certificates:submit_attempt", args=[first.pk]), wrong_answer_form(first))
         second = start(practitioner_client, quiz)
         clock.move_to(T0 + dt.timedelta(minutes=30))
         refused = practitioner_client.post(reverse("quizzes:start", args=[quiz.pk]), follow=True).content.decode()
@@ -294,7 +296,9 @@ def test_bad_answers_after_the_limit_do_not_keep_the_attempt_open(practitioner_c
     with time_machine.travel(T0, tick=False) as clock:
         attempt = start(practitioner_client, quiz)
         clock.move_to(T0 + dt.timedelta(minutes=20))
-        response = practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), {"q.nonsense": "x"})
+        response = practitioner_client.post(
+            reverse("certificates:submit_attempt", args=[attempt.pk]), {"q.nonsense": "x"}
+        )
 
     assert response.status_code == 302
     attempt.refresh_from_db()
@@ -304,7 +308,7 @@ def test_bad_answers_after_the_limit_do_not_keep_the_attempt_open(practitioner_c
 def test_a_knowledge_check_passed_before_it_became_the_final_does_not_count_as_the_final(practitioner_client, quiz):
     publish(quiz, kind="knowledge_check")
     attempt = start(practitioner_client, quiz)
-    practitioner_client.post(reverse("quizzes:submit", args=[attempt.pk]), right_answer_form(attempt))
+    practitioner_client.post(reverse("certificates:submit_attempt", args=[attempt.pk]), right_answer_form(attempt))
 
     publish(quiz, kind="final")
     page = practitioner_client.get(quiz.url).content.decode()

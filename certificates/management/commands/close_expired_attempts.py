@@ -2,9 +2,10 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from certificates.services import completion_record
+from certificates.steps import quiz_attempt_close_if_expired
 from courses.models import Enrollment
 from quizzes.models import QuizAttempt
-from quizzes.services import SUBMISSION_GRACE, attempt_close_if_expired
+from quizzes.services import SUBMISSION_GRACE
 
 
 class Command(BaseCommand):
@@ -22,12 +23,11 @@ class Command(BaseCommand):
         ).select_related("quiz", "enrollment")
         closed = issued = 0
         for attempt in expired:
-            attempt = attempt_close_if_expired(attempt=attempt, now=now)
-            if attempt.is_open:
+            outcome = quiz_attempt_close_if_expired(attempt=attempt, now=now)
+            if outcome.step.is_open:
                 continue
             closed += 1
-            if attempt.passed and attempt.quiz.is_final:
-                issued += completion_record(enrollment=attempt.enrollment).newly_issued
+            issued += outcome.completion.newly_issued
         held_back = Enrollment.objects.filter(completed_at__isnull=False, certificates__isnull=True)
         for enrollment in held_back:
             issued += completion_record(enrollment=enrollment).newly_issued
