@@ -1,10 +1,14 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
-from .models import CoursePage, Enrollment, LessonPost
+from lms.records import kept_records, refusal
+
 from .reports import EvaluationReportMenuItem, EvaluationReportView
 from .viewsets import CourseCatalogueSnippets
 
@@ -30,22 +34,66 @@ def register_evaluation_report_menu_item():
     )
 
 
+# One rule for every deletion in the admin, read from the foreign keys (see lms.records), so that it also
+# covers quizzes with attempts without this app importing quizzes, and any ancestor of a page with records.
 @hooks.register("before_delete_page")
-def keep_courses_with_enrolments(request, page):
-    """Enrolments are records kept for years: a course someone enrolled in is unpublished, not deleted."""
-    if Enrollment.objects.filter(course__in=CoursePage.objects.descendant_of(page, inclusive=True)).exists():
-        messages.error(
-            request,
-            f"“{page.title}” has enrolments, which must be kept as records: unpublish the course instead.",
-        )
+def keep_pages_with_records(request, page):
+    """Enrollments, progress, posts and attempts are kept for years: such a page is unpublished, not deleted."""
+    if kinds := kept_records([page]):
+        messages.error(request, _page_refusal(page, kinds))
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
 
 
 @hooks.register("before_delete_user")
-def keep_users_with_course_records(request, user):
-    """A practitioner's enrolments and posts are kept as records: deactivate the account instead."""
-    if Enrollment.objects.filter(user=user).exists() or LessonPost.objects.filter(author=user).exists():
-        messages.error(request, f"{user} has course records, which must be kept: deactivate the account instead.")
+def keep_users_with_records(request, user):
+    """Someone's enrollments (with their attempts and certificates) and posts are kept: the account is deactivated."""
+    if kinds := kept_records([user]):
+        messages.error(request, _user_refusal(user, kinds))
         return redirect("wagtailusers_users:edit", user.pk)
     return None
+
+
+@hooks.register("before_delete_snippet")
+def keep_snippets_with_records(request, instances):
+    """A board a practitioner's license names, say, stays."""
+    refusals = [_refusal(obj, kinds) for obj in instances if (kinds := kept_records([obj]))]
+    for message in refusals:
+        messages.error(request, message)
+    if not refusals:
+        return None
+    return redirect(AdminURLFinder(request.user).get_edit_url(instances[0]) or reverse("wagtailadmin_home"))
+
+
+@hooks.register("before_bulk_action")
+def keep_records_in_bulk_deletion(request, action_type, objects, action_class_instance):
+    """The listings' bulk delete, of pages, users or snippets, keeps records as the single delete does:
+    if any selected item has them, nothing is deleted."""
+    if action_type != "delete":
+        return None
+    refusals = [_refusal(obj, kinds) for obj in objects if (kinds := kept_records([obj]))]
+    for message in refusals:
+        messages.error(request, message)
+    if not refusals:
+        return None
+    # Without a listing to return to, Wagtail's next_url is the action's own address less the selection.
+    back = action_class_instance.next_url
+    return redirect(request.get_full_path() if back == request.path else back)
+
+
+def _refusal(obj, kinds):
+    if isinstance(obj, Page):
+        return _page_refusal(obj, kinds)
+    if isinstance(obj, get_user_model()):
+        return _user_refusal(obj, kinds)
+    return refusal(name=str(obj), kinds=kinds)
+
+
+def _page_refusal(page, kinds):
+    holder = "it or a page under it has" if page.numchild else "it has"
+    return refusal(name=page.title, kinds=kinds, holder=holder, instead="Unpublish it instead.")
+
+
+def _user_refusal(user, kinds):
+    return refusal(name=str(user), kinds=kinds, holder="the account has", instead="Deactivate the account instead.")
+

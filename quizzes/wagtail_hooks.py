@@ -1,11 +1,9 @@
-from django.contrib import messages
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
 from . import admin_views
-from .models import QuizAttempt, QuizPage
+from .models import QuizPage
 
 
 @hooks.register("register_admin_urls")
@@ -24,14 +22,3 @@ def quiz_header_buttons(page, user, view_name, next_url=None):
     yield Button("Analysis", reverse("quizzes_analysis", args=[page.pk]), icon_name="table", priority=80)
     yield Button("Import GIFT", reverse("quizzes_gift_import", args=[page.pk]), icon_name="upload", priority=81)
     yield Button("Export GIFT", reverse("quizzes_gift_export", args=[page.pk]), icon_name="download", priority=82)
-
-
-@hooks.register("before_delete_page")
-def keep_quizzes_with_attempts(request, page):
-    """Attempts are records of how CE credit was earned: a quiz someone sat is unpublished, not deleted."""
-    if QuizAttempt.objects.filter(quiz__in=QuizPage.objects.descendant_of(page, inclusive=True)).exists():
-        messages.error(
-            request, f"“{page.title}” has quiz attempts, which must be kept as records: unpublish it instead."
-        )
-        return redirect("wagtailadmin_explore", page.get_parent().pk)
-    return None

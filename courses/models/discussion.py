@@ -8,9 +8,9 @@ from django.utils import timezone
 class LessonPost(models.Model):
     """A question (no parent) or an answer to one. The body is sanitised HTML (see courses.sanitize)."""
 
-    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.CASCADE, related_name="posts")
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.PROTECT, related_name="posts")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lesson_posts")
-    question = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
     body_html = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     hidden_at = models.DateTimeField(null=True, blank=True)

@@ -31,8 +31,8 @@ class Enrollment(models.Model):
 class LessonProgress(models.Model):
     """Study time credited on one lesson, and when the practitioner marked it complete."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="lesson_progress")
-    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.CASCADE, related_name="+")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="lesson_progress")
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.PROTECT, related_name="+")
     study_seconds = models.PositiveIntegerField(default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -169,7 +169,7 @@ def test_a_course_with_enrolments_cannot_be_deleted_only_unpublished(client, cat
     response = client.post(reverse("wagtailadmin_pages:delete", args=[course.pk]), follow=True)
 
     assert CoursePage.objects.filter(pk=course.pk).exists()
-    assert "has enrolments, which must be kept as records: unpublish" in response.content.decode()
+    assert "it has enrollments, which must be kept as records for six years. Unpublish it" in response.content.decode()
 
 
 def test_the_evaluation_is_refused_where_the_course_does_not_ask_for_one(client, catalogue):
@@ -194,4 +194,4 @@ def test_a_practitioner_with_course_records_cannot_be_deleted_only_deactivated(c
     response = client.post(reverse("wagtailusers_users:delete", args=[enrollment.user.pk]), follow=True)
 
     assert type(enrollment.user).objects.filter(pk=enrollment.user.pk).exists()
-    assert "has course records, which must be kept: deactivate the account instead" in response.content.decode()
+    assert "the account has enrollments, which must be kept as records for six years. Deactivate" in response.text
