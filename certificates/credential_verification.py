@@ -13,7 +13,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from .credentials import CREDENTIAL_CONTEXTS, bit_is_set, decoded_list
-from .integrity import ProofError, proof_verify
+from .integrity import ProofError, proof_verify, proofs_of
 from .keys import did_document, public_key_from_multibase
 from .models import Certificate, StatusList
 from .selectors import site_root
@@ -23,17 +23,39 @@ STATUS_PURPOSE = "revocation"
 
 @dataclass
 class CredentialCheck:
-    """What verifying a credential found: `problems` empty means it checks out; `notes` say what
-    was checked, or could not be (a status list out of reach, say)."""
+    """What verifying a credential found: `problems` empty means that what was checked checks out;
+    `notes` say what was checked. `unchecked_status` holds the status lists that could not be
+    reached: whether such a credential is revoked is unknown, which is not the same as valid."""
 
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     key_id: str = ""
     revoked: bool | None = None
+    unchecked_status: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
         return not self.problems
+
+
+class DuplicateKey(ValueError):
+    pass
+
+
+def _refuse_duplicates(pairs):
+    """A key given twice in one object is read as the first by some parsers and the last by others,
+    so two readers of the same signed file could be shown different things."""
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+def json_strict_loads(text: str):
+    """json.loads, refusing a key repeated within an object (DuplicateKey, a ValueError)."""
+    return json.loads(text, object_pairs_hook=_refuse_duplicates)
 
 
 def credential_check(text: str, *, resolve_did, fetch_status_list, now: datetime | None = None) -> CredentialCheck:
@@ -50,7 +72,12 @@ def credential_check(text: str, *, resolve_did, fetch_status_list, now: datetime
 
 def _check(text, resolve_did, fetch_status_list, now, check: CredentialCheck) -> None:
     try:
-        document = json.loads(text)
+        document = json_strict_loads(text)
+    except DuplicateKey as duplicate:
+        check.problems.append(
+            f"The file gives the key “{duplicate}” twice in one object, so readers may disagree on it."
+        )
+        return
     except ValueError:
         check.problems.append("The file is not JSON.")
         return
@@ -58,15 +85,8 @@ def _check(text, resolve_did, fetch_status_list, now, check: CredentialCheck) ->
     if (contexts if isinstance(contexts, list) else [contexts])[:1] != CREDENTIAL_CONTEXTS[:1]:
         check.problems.append("The file is not a W3C verifiable credential (its first context is not VC 2.0).")
         return
-    public_key = _issuer_key(document, resolve_did, check)
-    if public_key is None:
+    if not _issuer_proof_check(document, resolve_did, check):
         return
-    try:
-        proof = proof_verify(document, public_key)
-    except ProofError as error:
-        check.problems.append(str(error))
-        return
-    check.notes.append(f"The {proof['cryptosuite']} proof checks out against the issuer's key {check.key_id}.")
     if _parsed(document.get("validFrom")) and _parsed(document["validFrom"]) > now:
         check.problems.append(f"The credential is not valid before {document['validFrom']}.")
     if _parsed(document.get("validUntil")) and _parsed(document["validUntil"]) < now:
@@ -86,22 +106,47 @@ def _id_of(value):
     return value.get("id") if isinstance(value, dict) else value
 
 
-def _issuer_key(document: dict, resolve_did, check: CredentialCheck):
-    """The public key the proof names, if the issuer's DID document lists it, controlled by the
-    issuer, for making assertions."""
+def _issuer_proof_check(document: dict, resolve_did, check: CredentialCheck) -> bool:
+    """Whether a proof by the issuer's key checks out. The proof may be one object or a proof set;
+    as Open Badges 3.0 and the VC data model allow, one of the issuer's proofs that verifies is
+    enough, and proofs by other keys (an endorser's, say) are not the issuer's word, so not asked."""
+    try:
+        proofs = proofs_of(document)
+    except ProofError as error:
+        check.problems.append(str(error))
+        return False
     issuer_id = _id_of(document.get("issuer"))
-    proof = document.get("proof")
-    if not isinstance(proof, dict):
-        check.problems.append("The credential carries no proof (or several): there is nothing to verify.")
-        return None
-    method = proof.get("verificationMethod")
-    if not isinstance(method, str) or not isinstance(issuer_id, str) or method.split("#")[0] != issuer_id:
+    issuers = [
+        (proof, method)
+        for proof in proofs
+        if isinstance(method := proof.get("verificationMethod"), str)
+        and isinstance(issuer_id, str)
+        and method.split("#")[0] == issuer_id
+    ]
+    if not issuers:
         check.problems.append("The proof's key does not belong to the credential's issuer.")
-        return None
+        return False
+    first_problem = None
+    for proof, method in issuers:
+        try:
+            public_key = _issuer_key(issuer_id, method, resolve_did)
+            proof_verify(document, public_key, proof=proof)
+        except ProofError as error:
+            first_problem = first_problem or str(error)
+            continue
+        check.key_id = method.split("#", 1)[1] if "#" in method else method
+        check.notes.append(f"The {proof['cryptosuite']} proof checks out against the issuer's key {check.key_id}.")
+        return True
+    check.problems.append(first_problem)
+    return False
+
+
+def _issuer_key(issuer_id: str, method: str, resolve_did):
+    """The public key `method` names, if the issuer's DID document lists it, controlled by the
+    issuer, for making assertions; ProofError otherwise."""
     did_doc = resolve_did(issuer_id)
     if not isinstance(did_doc, dict):
-        check.problems.append(f"The issuer's DID document ({issuer_id}) could not be retrieved to check the key.")
-        return None
+        raise ProofError(f"The issuer's DID document ({issuer_id}) could not be retrieved to check the key.")
     methods = did_doc.get("verificationMethod")
     assertion = did_doc.get("assertionMethod")
     listed = {vm.get("id"): vm for vm in methods if isinstance(vm, dict)} if isinstance(methods, list) else {}
@@ -112,15 +157,11 @@ def _issuer_key(document: dict, resolve_did, check: CredentialCheck):
         or method not in assertion
         or listed[method].get("controller") != issuer_id
     ):
-        check.problems.append(f"The issuer's DID document does not list the key {method} for signing credentials.")
-        return None
+        raise ProofError(f"The issuer's DID document does not list the key {method} for signing credentials.")
     try:
-        key = public_key_from_multibase(str(listed[method].get("publicKeyMultibase", "")))
-    except ValueError:
-        check.problems.append(f"The key {method} is not an Ed25519 Multikey.")
-        return None
-    check.key_id = method.split("#", 1)[1] if "#" in method else method
-    return key
+        return public_key_from_multibase(str(listed[method].get("publicKeyMultibase", "")))
+    except ValueError as error:
+        raise ProofError(f"The key {method} is not an Ed25519 Multikey.") from error
 
 
 def _status_check(document: dict, resolve_did, fetch_status_list, check: CredentialCheck) -> None:
@@ -146,10 +187,10 @@ def _revocation_check(entry: dict, issuer: str, resolve_did, fetch_status_list, 
         return
     text = fetch_status_list(url) if isinstance(url, str) else None
     if text is None:
-        check.notes.append(f"The status list {url} could not be reached: revocation was not checked.")
+        check.unchecked_status.append(str(url))
         return
     status = credential_check(text, resolve_did=resolve_did, fetch_status_list=lambda url: None)
-    list_doc = json.loads(text) if status.valid else {}
+    list_doc = json_strict_loads(text) if status.valid else {}
     subject = list_doc.get("credentialSubject") if isinstance(list_doc, dict) else None
     if (
         not status.valid

@@ -16,6 +16,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
+from wagtail.images import get_image_model
+
+from quizzes.choices import QuizKind
 
 from .integrity import proof_add, proof_verify
 from .keys import issuer_did, public_key_from_multibase, signing_key
@@ -30,6 +33,10 @@ CREDENTIAL_CONTEXTS = [
 ]
 # Verifiers may cache a status list this long: a revocation reaches them within it of being signed.
 STATUS_LIST_TTL_SECONDS = 300
+# Wallets show the achievement's image as a badge and the issuer's beside it. Small renditions, in the
+# credential as data: URIs, since it outlives any address of this site; a logo keeps its shape.
+ACHIEVEMENT_IMAGE = ("fill-200x200|format-jpeg|jpegquality-80", "image/jpeg")
+ISSUER_IMAGE = ("max-200x200|format-png", "image/png")
 
 
 def _timestamp(moment: datetime) -> str:
@@ -60,6 +67,40 @@ def _without_control_characters(value):
     return value
 
 
+def _image(image_id: int | None, rendition: tuple[str, str]) -> dict | None:
+    """An Open Badges Image holding a small rendition of the image as a data: URI; None when there is
+    no image, or its file cannot be read (the credential is signed without it rather than not at all)."""
+    image = get_image_model().objects.filter(pk=image_id).first() if image_id else None
+    if image is None:
+        return None
+    filter_spec, media_type = rendition
+    try:
+        with image.get_rendition(filter_spec).file.open("rb") as file:
+            data = file.read()
+    except OSError as error:
+        logger.warning("Image %s left out of a credential: %s", image_id, error)
+        return None
+    found = {"id": f"data:{media_type};base64,{base64.b64encode(data).decode()}", "type": "Image"}
+    if image.description.strip():
+        found["caption"] = image.description.strip()
+    return found
+
+
+def _percent(value: Decimal) -> str:
+    """85 for 85.00 and 87.5 for 87.50: a Result's value and a ResultDescription's bounds are strings."""
+    return f"{value.normalize():f}"
+
+
+def _passing_final_attempt(enrollment):
+    """The attempt that passed the course's final assessment: the first, as `final_test_passed_at`
+    records. Attempts are never changed once graded, so it reads the same at signing as at issue."""
+    return (
+        enrollment.quiz_attempts.filter(passed=True, quiz__kind=QuizKind.FINAL, percent__isnull=False)
+        .order_by("submitted_at", "pk")
+        .first()
+    )
+
+
 def credential_url(certificate: Certificate, *, root: str) -> str:
     return absolute_url("certificates:credential", certificate.printed_code, root=root)
 
@@ -70,7 +111,8 @@ def status_list_url(status_list_id: int, *, root: str) -> str:
 
 def credential_document(certificate: Certificate, *, root: str, salt: str) -> dict:
     """The unsigned OpenBadgeCredential, built from the certificate's snapshot: what was certified,
-    as it was certified. The holder is named, and identified by their email hashed with `salt`."""
+    as it was certified. The holder is named, and identified by their email hashed with `salt`; the
+    score of a passed final assessment is read from its graded attempt, which never changes."""
     snapshot = certificate.snapshot
     course, provider = snapshot["course"], snapshot["provider"]
     hours = _number(course["ce_hours"])
@@ -83,66 +125,93 @@ def credential_document(certificate: Certificate, *, root: str, salt: str) -> di
     issuer = {"id": issuer_did(), "type": ["Profile"], "name": provider["name"], "url": root + "/"}
     if provider["email"]:
         issuer["email"] = provider["email"]
+    if logo := _image(provider.get("logo_id"), ISSUER_IMAGE):
+        issuer["image"] = logo
     provider_numbers = {a["board"]: a["provider_number"] for a in course["approvals"] if a["provider_number"]}
     if provider_numbers:
         issuer["otherIdentifier"] = [
             {"type": "IdentifierEntry", "identifier": number, "identifierType": _identifier_type(board, "-provider")}
             for board, number in provider_numbers.items()
         ]
+    achievement = {
+        "id": enrollment.course.full_url,
+        "type": ["Achievement"],
+        "achievementType": "Certificate" if achieved else "CertificateOfCompletion",
+        "name": course["title"],
+        "description": (
+            f"{course['delivery_label']} continuing-education course of {course['ce_hours']} CE hours "
+            f"(one CE hour is 50 minutes of instruction). {approvals}."
+        ),
+        "criteria": {
+            "narrative": "Complete every lesson of the course and its minimum study time"
+            + (", and pass the final assessment." if achieved else ".")
+        },
+        "creditsAvailable": hours,
+        "tag": [course["delivery_label"], *course["categories"]],
+        "otherIdentifier": [
+            {
+                "type": "IdentifierEntry",
+                "identifier": a["number"],
+                "identifierType": _identifier_type(a["board"], "-approval"),
+            }
+            for a in course["approvals"]
+        ],
+    }
+    if cover := _image(course.get("cover_image_id"), ACHIEVEMENT_IMAGE):
+        achievement["image"] = cover
     email = enrollment.user.email.strip().lower()
+    subject = {
+        "type": ["AchievementSubject"],
+        # OB 3.0's "name" identity type, which wallets show as the holder's name; plain, as it is printed.
+        "identifier": [
+            {
+                "type": "IdentityObject",
+                "identityType": "name",
+                "hashed": False,
+                "identityHash": snapshot["holder"]["name"],
+            },
+            {
+                "type": "IdentityObject",
+                "identityType": "emailAddress",
+                "hashed": True,
+                "identityHash": "sha256$" + hashlib.sha256((email + salt).encode()).hexdigest(),
+                "salt": salt,
+            },
+        ],
+        "creditsEarned": hours,
+        "activityEndDate": _timestamp(enrollment.completed_at),
+        "achievement": achievement,
+    }
+    attempt = _passing_final_attempt(enrollment) if achieved else None
+    if attempt is not None:
+        assessment = achievement["id"] + "#final-assessment"
+        achievement["resultDescription"] = [
+            {
+                "id": assessment,
+                "type": ["ResultDescription"],
+                "name": "Final assessment score",
+                "resultType": "Percent",
+                "valueMin": "0",
+                "valueMax": "100",
+                "requiredValue": _percent(attempt.pass_mark_percent),
+            }
+        ]
+        subject["result"] = [{"type": ["Result"], "resultDescription": assessment, "value": _percent(attempt.percent)}]
     return _without_control_characters(
         {
             "@context": CREDENTIAL_CONTEXTS,
             "id": credential_url(certificate, root=root),
             "type": ["VerifiableCredential", "OpenBadgeCredential"],
             "name": f"{certificate.get_kind_display()}: {course['title']}",
+            "description": (
+                f"{provider['name']} certifies that the holder completed the {course['delivery_label'].lower()} "
+                f"continuing-education course “{course['title']}”, {course['ce_hours']} CE hours"
+                + (", passing its final assessment." if achieved else ".")
+            ),
             "issuer": issuer,
             "validFrom": _timestamp(certificate.issued_at),
             "awardedDate": _timestamp(certificate.issued_at),
-            "credentialSubject": {
-                "type": ["AchievementSubject"],
-                "identifier": [
-                    {
-                        "type": "IdentityObject",
-                        "identityType": "ext:name",
-                        "hashed": False,
-                        "identityHash": snapshot["holder"]["name"],
-                    },
-                    {
-                        "type": "IdentityObject",
-                        "identityType": "emailAddress",
-                        "hashed": True,
-                        "identityHash": "sha256$" + hashlib.sha256((email + salt).encode()).hexdigest(),
-                        "salt": salt,
-                    },
-                ],
-                "creditsEarned": hours,
-                "activityEndDate": _timestamp(enrollment.completed_at),
-                "achievement": {
-                    "id": enrollment.course.full_url,
-                    "type": ["Achievement"],
-                    "achievementType": "Certificate" if achieved else "CertificateOfCompletion",
-                    "name": course["title"],
-                    "description": (
-                        f"{course['delivery_label']} continuing-education course of {course['ce_hours']} CE hours "
-                        f"(one CE hour is 50 minutes of instruction). {approvals}."
-                    ),
-                    "criteria": {
-                        "narrative": "Complete every lesson of the course and its minimum study time"
-                        + (", and pass the final assessment." if achieved else ".")
-                    },
-                    "creditsAvailable": hours,
-                    "tag": [course["delivery_label"], *course["categories"]],
-                    "otherIdentifier": [
-                        {
-                            "type": "IdentifierEntry",
-                            "identifier": a["number"],
-                            "identifierType": _identifier_type(a["board"], "-approval"),
-                        }
-                        for a in course["approvals"]
-                    ],
-                },
-            },
+            "credentialSubject": subject,
             "credentialStatus": {
                 "id": f"{status_url}#{certificate.status_list_index}",
                 "type": "BitstringStatusListEntry",

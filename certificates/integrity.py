@@ -106,7 +106,9 @@ def _structure_check(value, path: str) -> None:
 
 
 def proof_add(document: dict, *, private_key: Ed25519PrivateKey, verification_method: str, created: str) -> dict:
-    """The document with an embedded DataIntegrityProof (eddsa-rdfc-2022, proofPurpose assertionMethod)."""
+    """The document with an embedded DataIntegrityProof (eddsa-rdfc-2022, proofPurpose assertionMethod),
+    as a proof set of one: 1EdTech's AchievementCredential schema takes `proof` only as an array, and
+    the VC data model and every verifier read an array as well as a single proof."""
     if "proof" in document:
         raise ProofError("The document already carries a proof.")
     data_loss_check(document)
@@ -119,15 +121,27 @@ def proof_add(document: dict, *, private_key: Ed25519PrivateKey, verification_me
     }
     data_loss_check({**options, "@context": document["@context"]})
     signature = private_key.sign(_hash_data(document, options))
-    return {**document, "proof": {**options, "proofValue": "z" + base58.b58encode(signature).decode()}}
+    return {**document, "proof": [{**options, "proofValue": "z" + base58.b58encode(signature).decode()}]}
 
 
-def proof_verify(document: dict, public_key: Ed25519PublicKey) -> dict:
-    """Checks the document's proof against the public key and returns the proof; raises ProofError
-    with the reason otherwise."""
-    proof = document.get("proof")
-    if not isinstance(proof, dict):
-        raise ProofError("The document carries no proof (or several): there is nothing to verify.")
+def proofs_of(document: dict) -> list[dict]:
+    """The document's proofs: one given as an object, or a proof set given as an array of them."""
+    given = document.get("proof")
+    proofs = given if isinstance(given, list) else [given]
+    if not proofs or not all(isinstance(proof, dict) for proof in proofs):
+        raise ProofError("The document carries no proof: there is nothing to verify.")
+    return proofs
+
+
+def proof_verify(document: dict, public_key: Ed25519PublicKey, *, proof: dict | None = None) -> dict:
+    """Checks `proof`, one of the document's proofs (by default its only one), against the public key
+    and returns it; raises ProofError with the reason otherwise. Each proof of a set signs the
+    document without any of them, as Data Integrity says."""
+    if proof is None:
+        proofs = proofs_of(document)
+        if len(proofs) != 1:
+            raise ProofError("The document carries several proofs: say which one to verify.")
+        [proof] = proofs
     if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
         raise ProofError(f"The proof is not a DataIntegrityProof with the {CRYPTOSUITE} cryptosuite.")
     if proof.get("proofPurpose") != "assertionMethod":

@@ -33,9 +33,18 @@ class ProviderSettings(BaseSiteSetting):
         max_length=200, blank=True, help_text="Who signs certificates for the provider: its administrator."
     )
     signatory_title = models.CharField(max_length=200, blank=True, default="Provider administrator")
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown as the issuer's image in digital wallets that hold the signed credentials.",
+    )
 
     panels = [
         FieldPanel("name"),
+        FieldPanel("logo"),
         FieldPanel("email"),
         FieldPanel("postal_address"),
         FieldPanel("signatory_name"),

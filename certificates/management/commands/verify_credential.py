@@ -1,4 +1,3 @@
-import json
 from http.client import HTTPException
 from pathlib import Path
 from urllib.error import URLError
@@ -7,9 +6,16 @@ from urllib.request import Request, urlopen
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates.credential_verification import credential_check, local_did_resolver, local_status_list
+from certificates.credential_verification import (
+    credential_check,
+    json_strict_loads,
+    local_did_resolver,
+    local_status_list,
+)
 
 FETCH_TIMEOUT_SECONDS = 10
+# Exit statuses: 1 the credential does not verify; 2 it verifies but whether it was revoked is unknown.
+DOES_NOT_VERIFY, STATUS_UNKNOWN = 1, 2
 
 
 def did_web_url(did: str) -> str | None:
@@ -33,7 +39,7 @@ def fetched(url: str) -> str | None:
 
 def parsed(text: str | None):
     try:
-        return json.loads(text) if text else None
+        return json_strict_loads(text) if text else None
     except (ValueError, RecursionError):
         return None
 
@@ -52,7 +58,9 @@ class Command(BaseCommand):
         "Verify a signed credential file: its eddsa-rdfc-2022 proof, the issuer's key (from this site's "
         "database for its own credentials, else the issuer's did:web document), that nothing in it is left "
         "unsigned, and, when it can be reached, its revocation status list. JSON-LD contexts are never "
-        "fetched: only the pinned ones are read. Exits with status 1 and the reason if it does not verify."
+        "fetched: only the pinned ones are read. Exits with status 1 and the reason if it does not verify, and "
+        "with status 2 if its revocation status could not be checked (offline, or the list out of reach), unless "
+        "--accept-unknown-status is given."
     )
 
     def add_arguments(self, parser):
@@ -60,8 +68,13 @@ class Command(BaseCommand):
         parser.add_argument("--did-document", type=Path, help="Use this copy of the issuer's DID document.")
         parser.add_argument("--status-list", type=Path, help="Use this copy of the status list credential.")
         parser.add_argument("--offline", action="store_true", help="Never use the network; no status if not local.")
+        parser.add_argument(
+            "--accept-unknown-status",
+            action="store_true",
+            help="Exit 0 for a credential whose revocation status list could not be reached.",
+        )
 
-    def handle(self, *args, file, did_document, status_list, offline, **options):
+    def handle(self, *args, file, did_document, status_list, offline, accept_unknown_status, **options):
         text = read(file, "credential")
         given_did_document, given_status_list = read(did_document, "DID document"), read(status_list, "status list")
         if given_did_document is not None and not isinstance(parsed(given_did_document), dict):
@@ -87,5 +100,16 @@ class Command(BaseCommand):
         if not check.valid:
             for problem in check.problems:
                 self.stderr.write(f"FAIL  {problem}")
-            raise CommandError(f"{file} does not verify: {check.problems[0]}")
-        self.stdout.write(self.style.SUCCESS(f"{file} verifies."))
+            raise CommandError(f"{file} does not verify: {check.problems[0]}", returncode=DOES_NOT_VERIFY)
+        for url in check.unchecked_status:
+            self.stderr.write(f"?     The status list {url} could not be reached.")
+        if not check.unchecked_status:
+            self.stdout.write(self.style.SUCCESS(f"{file} verifies."))
+        elif accept_unknown_status:
+            self.stdout.write(self.style.WARNING(f"{file} verifies, but its revocation status could not be checked."))
+        else:
+            raise CommandError(
+                f"{file}: its proof checks out, but its revocation status could not be checked, so it may have been "
+                "revoked. Check again online, give --status-list, or pass --accept-unknown-status.",
+                returncode=STATUS_UNKNOWN,
+            )
