@@ -3,6 +3,8 @@
 import json
 from functools import wraps
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -32,6 +34,35 @@ def verification_response(view):
         return response
 
     return never_cache(wrapped)
+
+
+def public_api(*methods: str, refusal: str = ""):
+    """A JSON API view for scripts and pages on any origin: public, read-only data, and no cookie or
+    session is read, so every answer allows any origin (Retry-After readable too) and there is no
+    CSRF to check. A CORS preflight is answered; any other method gets 405 in JSON."""
+    allowed = ", ".join([*methods, "OPTIONS"])
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "OPTIONS":
+                response = HttpResponse(status=204)
+                response["Access-Control-Allow-Methods"] = ", ".join(methods)
+                response["Access-Control-Allow-Headers"] = "Content-Type"
+                response["Access-Control-Max-Age"] = "86400"
+                response["Allow"] = allowed
+            elif request.method not in methods:
+                response = JsonResponse({"error": refusal or f"Use {' or '.join(methods)} here."}, status=405)
+                response["Allow"] = allowed
+            else:
+                response = view(request, *args, **kwargs)
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = "Retry-After"
+            return response
+
+        return csrf_exempt(wrapped)
+
+    return decorator
 
 
 def limited_in_json(view):
@@ -83,29 +114,28 @@ def verify_page(request, code):
 
 
 @verification_response
+@public_api("GET", "HEAD")
 @limited_in_json
-@require_safe
 def api_certificate(request, code):
     [(code, status, certificate)] = verification.look_up_for(request, [code], channel=LookupChannel.API)
     body = verification.certificate_json(code, status, certificate, root=_root(request))
     return JsonResponse(body, status=HTTP_STATUS[status], json_dumps_params={"ensure_ascii": False})
 
 
-@csrf_exempt  # a JSON API for scripts: no cookies, no session, nothing to forge
+# Its address is also where `GET /api/v1/certificates/<code>/` would look up the code "verify".
 @verification_response
+@public_api("POST", refusal='POST {"codes": [...]} here, or GET /api/v1/certificates/<code>/ for one code.')
 @limited_in_json
 def api_bulk_verify(request):
-    if request.method != "POST":
-        # Its address is also where `GET /api/v1/certificates/<code>/` would look up the code "verify".
-        response = JsonResponse(
-            {"error": 'POST {"codes": [...]} here, or GET /api/v1/certificates/<code>/ for one code.'}, status=405
-        )
-        response["Allow"] = "POST"
-        return response
     if request.content_type != "application/json":
         return _bad_request("Send a JSON body with Content-Type: application/json.")
     try:
         body = json.loads(request.body)
+    except RequestDataTooBig:
+        return _bad_request(
+            f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes: "
+            f"send at most {verification.MAX_BULK_CODES} codes at a time."
+        )
     except (UnicodeDecodeError, ValueError, RecursionError):  # JSONDecodeError is a ValueError
         return _bad_request("The body is not valid JSON.")
     codes = body.get("codes") if isinstance(body, dict) else None

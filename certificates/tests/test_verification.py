@@ -6,6 +6,7 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
@@ -229,7 +230,7 @@ def test_every_verification_answer_carries_noindex_and_no_cache_even_a_405(clien
         assert response.status_code == 405
         assert response["X-Robots-Tag"] == "noindex, nofollow" and "no-cache" in response["Cache-Control"]
     assert client.head(reverse("certificates:api_certificate", args=[UNKNOWN])).status_code == 404
-    assert client.get(reverse("certificates:api_bulk_verify"))["Allow"] == "POST"
+    assert client.get(reverse("certificates:api_bulk_verify"))["Allow"] == "POST, OPTIONS"
 
 
 def test_the_holder_gets_a_share_address_and_a_linkedin_add_to_profile_link(client, certificate):
@@ -241,3 +242,84 @@ def test_the_holder_gets_a_share_address_and_a_linkedin_add_to_profile_link(clie
     assert linkedin.startswith("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME")
     assert f"certId={certificate.printed_code}" in linkedin and "certUrl=http%3A%2F%2Flocalhost%2Fverify%2F" in linkedin
     assert f"Share: http://localhost/verify/{certificate.printed_code}/" in page.get_text()
+
+
+def test_any_origin_may_read_every_api_answer_even_a_limit(client, certificate):
+    malformed = api(client, "7K3M-9QXR")
+    for _ in range(MISSES.allowed):
+        missing = api(client, UNKNOWN)
+    answers = [malformed, missing, bulk(client, {"codes": [UNKNOWN]}), api(client, certificate.code)]
+
+    assert [answer.status_code for answer in answers] == [400, 404, 429, 429]
+    for answer in answers:
+        assert answer["Access-Control-Allow-Origin"] == "*", answer.status_code
+    assert "Retry-After" in answers[-1]["Access-Control-Expose-Headers"]
+    cache.clear()
+    found = client.get(f"/api/v1/certificates/{certificate.code}/", HTTP_ORIGIN="https://board.example")
+    assert found.status_code == 200 and found["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    ("url", "methods"),
+    [("/api/v1/certificates/verify/", "POST"), (f"/api/v1/certificates/{UNKNOWN}/", "GET, HEAD")],
+)
+def test_a_browsers_cors_preflight_is_answered_without_a_lookup(client, url, methods):
+    response = client.options(
+        url,
+        HTTP_ORIGIN="https://board.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD=methods.split(",")[0],
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type",
+    )
+
+    assert response.status_code == 204 and response.content == b""
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Allow-Methods"] == methods
+    assert response["Access-Control-Allow-Headers"] == "Content-Type"
+    assert int(response["Access-Control-Max-Age"]) > 0
+    assert not CertificateLookup.objects.exists()
+
+
+def test_a_cross_origin_bulk_verification_is_answered(certificate):
+    browser = Client(enforce_csrf_checks=True)  # a page elsewhere: no CSRF token, and none is needed
+
+    response = browser.post(
+        reverse("certificates:api_bulk_verify"),
+        json.dumps({"codes": [certificate.code]}),
+        content_type="application/json",
+        HTTP_ORIGIN="https://board.example",
+    )
+
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
+    assert response.json()["results"][0]["status"] == "valid"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "allow"),
+    [
+        ("post", f"/api/v1/certificates/{UNKNOWN}/", "GET, HEAD, OPTIONS"),
+        ("delete", f"/api/v1/certificates/{UNKNOWN}/", "GET, HEAD, OPTIONS"),
+        ("put", "/api/v1/certificates/verify/", "POST, OPTIONS"),
+        ("patch", "/api/v1/certificates/verify/", "POST, OPTIONS"),
+    ],
+)
+def test_other_methods_get_a_405_in_json_not_a_csrf_page(method, url, allow):
+    browser = Client(enforce_csrf_checks=True)
+
+    response = getattr(browser, method)(url, "{}", content_type="application/json")
+
+    assert response.status_code == 405 and response["Content-Type"] == "application/json"
+    assert response["Allow"] == allow and response.json()["error"]
+    assert not CertificateLookup.objects.exists()
+
+
+def test_a_body_over_the_size_limit_gets_a_400_in_json(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = bulk(client, {"codes": [UNKNOWN] * 80})
+
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": f"The body is larger than 1000 bytes: send at most {MAX_BULK_CODES} codes at a time."
+    }
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert not CertificateLookup.objects.exists()
