@@ -97,3 +97,8 @@ def _page_refusal(page, kinds):
 def _user_refusal(user, kinds):
     return refusal(name=str(user), kinds=kinds, holder="the account has", instead="Deactivate the account instead.")
 
+
+@hooks.register("register_log_actions")
+def register_enrollment_log_actions(actions):
+    actions.register_action("courses.enroll", "Enroll", "Enrolled in a course")
+    actions.register_action("courses.complete", "Complete course", "Completed a course")
