@@ -18,7 +18,7 @@ class LegalNameForm(forms.Form):
     legal_name = forms.CharField(
         label="Legal name",
         max_length=User._meta.get_field("legal_name").max_length,
-        help_text="Your full name exactly as it appears on your massage licence. Certificates print it.",
+        help_text="Your full name exactly as it appears on your massage license. Certificates print it.",
         error_messages={"required": "Enter your legal name: certificates cannot be issued without it."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -32,11 +32,11 @@ class LicenceForm(forms.ModelForm):
         fields = ["board", "number", "jurisdiction", "expires_on"]
         widgets = {"expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
-            "board": {"required": "Choose the board that issued the licence."},
-            "number": {"required": "Enter the licence number."},
+            "board": {"required": "Choose the board that issued the license."},
+            "number": {"required": "Enter the license number."},
             "expires_on": {
-                "required": "Enter the expiry date printed on the licence.",
-                "invalid": "Enter the expiry date as a date, e.g. 2027-08-31.",
+                "required": "Enter the expiration date printed on the license.",
+                "invalid": "Enter the expiration date as a date, e.g. 2027-08-31.",
             },
         }
 
@@ -58,5 +58,5 @@ class LicenceForm(forms.ModelForm):
             if board and board.jurisdiction:
                 cleaned_data["jurisdiction"] = board.jurisdiction
             else:
-                self.add_error("jurisdiction", "Enter the state or country that issued this licence.")
+                self.add_error("jurisdiction", "Enter the state or country that issued this license.")
         return cleaned_data

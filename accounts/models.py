@@ -38,7 +38,7 @@ class User(AbstractUser):
     legal_name = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Your full name exactly as it appears on your massage licence.",
+        help_text="Your full name exactly as it appears on your massage license.",
     )
 
     USERNAME_FIELD = "email"
@@ -67,17 +67,20 @@ class Licence(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="licences")
     board = models.ForeignKey("credits.Board", on_delete=models.PROTECT, related_name="licences")
-    number = models.CharField("licence number", max_length=50)
+    number = models.CharField("license number", max_length=50)
     jurisdiction = models.CharField(
         "state or country",
         max_length=100,
-        help_text="Where the licence was issued, e.g. Florida; for a national certification, the country.",
+        help_text="Where the license was issued, e.g. Florida; for a national certification, the country.",
     )
-    expires_on = models.DateField("expiry date", help_text="The date printed on the licence; renewals count from it.")
+    expires_on = models.DateField(
+        "expiration date", help_text="The date printed on the license; renewals count from it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "license"
         ordering = ["board__name", "expires_on", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["user", "board", "number"], name="accounts_licence_unique_per_user"),
@@ -95,7 +98,7 @@ class Licence(models.Model):
             raise ValidationError({"number": licence_number_mismatch_message(self.board)})
         duplicate = Licence.objects.filter(user_id=self.user_id, board_id=self.board_id, number=self.number)
         if self.user_id and duplicate.exclude(pk=self.pk).exists():
-            raise ValidationError({"number": "You have already recorded this licence."})
+            raise ValidationError({"number": "You have already recorded this license."})
 
     @property
     def is_expired(self) -> bool:
@@ -104,5 +107,5 @@ class Licence(models.Model):
 
 def licence_number_mismatch_message(board) -> str:
     if board.licence_number_example:
-        return f"{board} licence numbers look like {board.licence_number_example}: check the number on your licence."
-    return f"This is not in the form of a {board} licence number: check the number on your licence."
+        return f"{board} license numbers look like {board.licence_number_example}: check the number on your license."
+    return f"This is not in the form of a {board} license number: check the number on your license."

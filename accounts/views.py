@@ -39,7 +39,7 @@ def licence_add(request):
     form = LicenceForm(request.POST or None, instance=Licence(user=request.user))
     if request.method == "POST" and form.is_valid():
         licence = services.licence_create(user=request.user, **form.cleaned_data)
-        messages.success(request, f"Your {licence.board} licence {licence.number} is saved.")
+        messages.success(request, f"Your {licence.board} license {licence.number} is saved.")
         return redirect("accounts:profile")
     return render(request, "accounts/licence_form.html", {"form": form, "licence": None})
 
@@ -51,7 +51,7 @@ def licence_edit(request, licence_id):
     form = LicenceForm(request.POST or None, instance=licence)
     if request.method == "POST" and form.is_valid():
         licence = services.licence_update(licence=licence, **form.cleaned_data)
-        messages.success(request, f"Your {licence.board} licence {licence.number} is saved.")
+        messages.success(request, f"Your {licence.board} license {licence.number} is saved.")
         return redirect("accounts:profile")
     return render(request, "accounts/licence_form.html", {"form": form, "licence": licence})
 
@@ -62,7 +62,7 @@ def licence_delete(request, licence_id):
     licence = _own_licence(request, licence_id)
     if request.method == "POST":
         services.licence_delete(licence=licence)
-        messages.success(request, f"Your {licence.board} licence {licence.number} is removed from your profile.")
+        messages.success(request, f"Your {licence.board} license {licence.number} is removed from your profile.")
         return redirect("accounts:profile")
     return render(request, "accounts/licence_confirm_delete.html", {"licence": licence})
 
@@ -71,5 +71,5 @@ def _own_licence(request, licence_id):
     """The signed-in user's licence, or 404: another practitioner's looks the same as none at all."""
     licence = selectors.licence_for_user(user=request.user, licence_id=licence_id)
     if licence is None:
-        raise Http404("No such licence.")
+        raise Http404("No such license.")
     return licence

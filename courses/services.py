@@ -121,7 +121,7 @@ class EnrollmentError(DomainError):
 def enrollment_create_free(*, user, course) -> Enrollment:
     """Enrols a practitioner in a free, published course. Enrolling twice changes nothing."""
     if not course.live:
-        raise EnrollmentError("This course is not open for enrolment.")
+        raise EnrollmentError("This course is not open for enrollment.")
     if not course.is_free:
         raise EnrollmentError("This course must be bought before you can study it.")
     if not email_is_verified(user=user):

@@ -18,5 +18,5 @@ class InstructorViewSet(SnippetViewSet):
 class CourseCatalogueSnippets(SnippetViewSetGroup):
     items = (TopicViewSet, InstructorViewSet)
     menu_icon = "folder-open-inverse"
-    menu_label = "Catalogue"
+    menu_label = "Catalog"
     menu_order = 200

@@ -35,16 +35,17 @@ class Board(index.Indexed, models.Model):
     jurisdiction = models.CharField(
         max_length=100,
         blank=True,
-        help_text="The state or country whose licences this board issues; blank for national boards.",
+        help_text="The state or country whose licenses this board issues; blank for national boards.",
     )
     website = models.URLField(blank=True)
     licence_number_pattern = models.CharField(
+        "license number pattern",
         max_length=200,
         blank=True,
         validators=[validate_regex],
         help_text=(
-            "A regular expression the whole licence number must match, after surrounding spaces are removed "
-            r"and letters capitalised, e.g. MA\d{4,6}. Leave blank to accept any number."
+            "A regular expression the whole license number must match, after surrounding spaces are removed "
+            r"and letters capitalized, e.g. MA\d{4,6}. Leave blank to accept any number."
         ),
     )
     provider_number = models.CharField(
@@ -55,6 +56,7 @@ class Board(index.Indexed, models.Model):
         "a state's provider number); certificates print it.",
     )
     licence_number_example = models.CharField(
+        "license number example",
         max_length=50,
         blank=True,
         help_text="A made-up number in the board's form, shown to practitioners whose number does not fit: MA12345.",
@@ -68,7 +70,7 @@ class Board(index.Indexed, models.Model):
         FieldPanel("provider_number"),
         MultiFieldPanel(
             [FieldPanel("licence_number_pattern"), FieldPanel("licence_number_example")],
-            heading="Licence numbers",
+            heading="License numbers",
         ),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("code")]

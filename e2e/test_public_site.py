@@ -15,7 +15,7 @@ def demo_urls():
     lesson = LessonPage.objects.child_of(course).live().first()
     return {
         "home": "/",
-        "catalogue": "/courses/",
+        "catalog": "/courses/",
         "course": course.url,
         "lesson": lesson.url,
         "final assessment": QuizPage.objects.child_of(course).live().get().url,

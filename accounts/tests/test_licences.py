@@ -1,6 +1,7 @@
 """Practitioners record their licences; each board says what its licence numbers look like."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -106,11 +107,23 @@ def test_a_practitioner_adds_a_licence_and_the_state_defaults_to_the_boards(clie
     assert "Florida Board of Massage Therapy" in client.get(reverse("accounts:profile")).text
 
 
+def test_the_profile_and_the_board_editor_speak_us_english(client, practitioner, florida):
+    LicenceFactory(user=practitioner, board=florida, number="MA56789", expires_on="2027-08-31")
+
+    profile = BeautifulSoup(client.get(reverse("accounts:profile")).content, "html.parser").get_text(" ")
+    client.force_login(UserFactory(is_superuser=True))
+    board_editor = client.get(reverse("wagtailsnippets_credits_board:edit", args=[florida.pk])).text
+
+    assert "Licenses" in profile and "Add a license" in profile and "licence" not in profile.lower()
+    assert "August 31, 2027" in profile  # month first, as US boards print dates
+    assert "License numbers" in board_editor and "License number pattern" in board_editor
+
+
 def test_a_number_that_does_not_fit_the_board_is_refused_with_the_form_it_should_have(client, practitioner, new_york):
     response = client.post(reverse("accounts:licence_add"), licence_data(new_york, number="MA12345"))
 
     assert response.status_code == 200
-    assert "New York State Board for Massage Therapy licence numbers look like 012345" in response.text
+    assert "New York State Board for Massage Therapy license numbers look like 012345" in response.text
     assert 'value="MA12345"' in response.text  # what was typed is kept to correct
     assert not Licence.objects.exists()
 
@@ -118,10 +131,10 @@ def test_a_number_that_does_not_fit_the_board_is_refused_with_the_form_it_should
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"board": ""}, "Choose the board that issued the licence."),
-        ({"number": ""}, "Enter the licence number."),
-        ({"expires_on": ""}, "Enter the expiry date printed on the licence."),
-        ({"expires_on": "31/08/2027x"}, "Enter the expiry date as a date"),
+        ({"board": ""}, "Choose the board that issued the license."),
+        ({"number": ""}, "Enter the license number."),
+        ({"expires_on": ""}, "Enter the expiration date printed on the license."),
+        ({"expires_on": "31/08/2027x"}, "Enter the expiration date as a date"),
     ],
 )
 def test_a_licence_form_with_a_mistake_saves_nothing_and_says_what_is_wrong(
@@ -139,7 +152,7 @@ def test_a_national_board_needs_the_country_written_in(client, practitioner):
     national = BoardFactory(code="NCBTMB", name="NCBTMB", jurisdiction="")
 
     response = client.post(reverse("accounts:licence_add"), licence_data(national, number="1234567"))
-    assert "Enter the state or country that issued this licence." in response.text
+    assert "Enter the state or country that issued this license." in response.text
     assert not Licence.objects.exists()
 
     client.post(reverse("accounts:licence_add"), licence_data(national, number="1234567", jurisdiction="United States"))
@@ -151,7 +164,7 @@ def test_the_same_licence_cannot_be_recorded_twice(client, practitioner, florida
 
     response = client.post(reverse("accounts:licence_add"), licence_data(florida, number="ma12345"))
 
-    assert "You have already recorded this licence." in response.text
+    assert "You have already recorded this license." in response.text
     assert Licence.objects.count() == 1
 
 
@@ -183,7 +196,7 @@ def test_a_practitioner_edits_and_removes_their_own_licence(client, practitioner
     assert licence.number == "MA54321"
 
     assert (
-        "Remove your Florida Board of Massage Therapy licence MA54321?"
+        "Remove your Florida Board of Massage Therapy license MA54321?"
         in client.get(reverse("accounts:licence_delete", args=[licence.pk])).text
     )
     client.post(reverse("accounts:licence_delete", args=[licence.pk]))

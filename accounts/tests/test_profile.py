@@ -43,7 +43,7 @@ def test_a_legal_name_too_long_for_a_certificate_is_refused(client, home_page):
 def test_the_profile_shows_whether_the_email_is_confirmed_and_two_factor_is_on(client, home_page):
     client.force_login(UserFactory())
     page = client.get(reverse("accounts:profile")).text
-    assert "Not confirmed" in page and "Confirm your email address before you enrol" in page
+    assert "Not confirmed" in page and "Confirm your email address before you enroll" in page
 
     client.force_login(UserFactory(verified_email=True, totp=True))
     page = client.get(reverse("accounts:profile")).text

@@ -39,7 +39,7 @@ def test_the_pdf_prints_every_field_boards_ask_for(catalogue, name, django_captu
         "Manual Lymphatic Drainage after Surgery",  # the title as approved
         "DEMO-451234",
         "AP-1234",
-        "NCBTMB licence MA98765",
+        "NCBTMB license MA98765",
         "Pathology",
         "Medical Massage CE",
         certificate.printed_code,

@@ -46,6 +46,7 @@ def test_the_page_shows_what_the_certificate_certifies_with_the_licence_masked(c
     assert "Certificate of Achievement" in text and "Home study" in text
     assert "DEMO-451234" in text and "provider no. AP-1234" in text
     assert "••••765" in text and "MA98765" not in response.content.decode()
+    assert "NCBTMB license ••••765" in text
     assert response["X-Robots-Tag"] == "noindex, nofollow" and response["Referrer-Policy"] == "same-origin"
     assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
 

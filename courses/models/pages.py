@@ -39,7 +39,7 @@ class CourseIndexPage(Page):
     parent_page_types = ["lms.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count_per_parent = 1
-    page_description = "The course catalogue. Courses live under it."
+    page_description = "The course catalog. Courses live under it."
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import catalogue_page

@@ -148,7 +148,7 @@ def test_setup_authoring_routes_the_catalogue_through_review_and_can_run_again(c
 
 
 def test_setup_authoring_explains_what_is_missing_without_a_catalogue(db):
-    with pytest.raises(CommandError, match="Create the course catalogue page first"):
+    with pytest.raises(CommandError, match="Create the course catalog page first"):
         call_command("setup_authoring")
 
 

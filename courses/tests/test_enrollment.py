@@ -91,7 +91,7 @@ def test_unpublished_courses_and_unknown_ids_cannot_be_enrolled_in(client, catal
 def test_anonymous_visitors_are_invited_to_log_in_to_enrol(client, free_course):
     action = BeautifulSoup(client.get(free_course.url).content, "html.parser").select_one(".panel--action a")
 
-    assert action.get_text(strip=True) == "Log in to enrol"
+    assert action.get_text(strip=True) == "Log in to enroll"
     assert action["href"] == f"{reverse('account_login')}?next={free_course.url}"
 
 

@@ -199,7 +199,7 @@ def test_a_practitioner_not_enrolled_is_told_to_enrol_and_cannot_start(client, q
 
     client.force_login(UserFactory(verified_email=True))
 
-    assert "Enrol in" in client.get(quiz.url).content.decode()
+    assert "Enroll in" in client.get(quiz.url).content.decode()
     response = client.post(reverse("quizzes:start", args=[quiz.pk]), follow=True)
     assert "Enroll in the course to take its quizzes." in response.content.decode()
     assert not QuizAttempt.objects.exists()
