@@ -50,7 +50,7 @@ INSTRUCTORS = [
         "Daniel Reyes",
         "LMT, BCTMB, ATC",
         "<p>Daniel has treated endurance athletes and chronic-pain clients for fifteen years, first as an "
-        "athletic trainer and then as a massage therapist in an outpatient orthopaedic clinic. "
+        "athletic trainer and then as a massage therapist in an outpatient orthopedic clinic. "
         "<i>Demo instructor.</i></p>",
     ),
     (
@@ -145,7 +145,7 @@ HOME = {
     "title": "Home",
     "hero_heading": "Continuing education for medical massage",
     "hero_text": "<p>Board-approved home-study courses in anatomy, pathology and clinical technique, written by "
-    "practising therapists. Study at your own pace, pass the test, and download a certificate your board can "
+    "practicing therapists. Study at your own pace, pass the test, and download a certificate your board can "
     "verify.</p>",
 }
 
@@ -167,7 +167,7 @@ DEMO_STUDY = {
     ),
     "answer": (
         "Guarding eases as the client breathes out and with a change of position; it does not send symptoms down "
-        "the arm. Numbness, tingling, weakness or pain travelling past the elbow is a reason to stop and refer to "
+        "the arm. Numbness, tingling, weakness or pain traveling past the elbow is a reason to stop and refer to "
         "the client's physician, as lesson 4 explains."
     ),
 }

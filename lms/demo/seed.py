@@ -141,7 +141,7 @@ def _catalogue(home, report):
     if catalogue is None:
         catalogue = CourseIndexPage(**reference.CATALOGUE)
         _publish_child(home, catalogue)
-        report.created.append("catalogue")
+        report.created.append("catalog")
     return catalogue
 
 
@@ -163,7 +163,7 @@ def _licence_number_patterns(boards, report):
             board.licence_number_pattern, board.licence_number_example = pattern, example
             board.full_clean()
             board.save(update_fields=["licence_number_pattern", "licence_number_example"])
-            report.created.append(f"licence number format for {code}")
+            report.created.append(f"license number format for {code}")
 
 
 def _provider_numbers(boards, report):
@@ -294,7 +294,7 @@ def _user(spec, report, *, boards):
                 jurisdiction=licence["jurisdiction"],
                 expires_on=_date(licence["expires_on"]),
             )
-            report.created.append(f"licence {licence['board']} {licence['number']} for {user.email}")
+            report.created.append(f"license {licence['board']} {licence['number']} for {user.email}")
     return {"email": spec["email"], "password": spec["password"], "role": spec["role"]}
 
 
@@ -317,7 +317,7 @@ def _demo_study(catalogue, instructors, report):
     steps.lesson_complete(user=practitioner, lesson=first_lesson)
     question = lesson_question_ask(user=practitioner, lesson=first_lesson, text=spec["question"])
     lesson_question_answer(user=instructor.user, question=question, text=spec["answer"])
-    report.created.append(f"enrolment of {practitioner.email} in {course.slug}")
+    report.created.append(f"enrollment of {practitioner.email} in {course.slug}")
 
 
 def _demo_signing_key(report):
