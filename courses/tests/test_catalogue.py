@@ -36,7 +36,7 @@ def courses(catalogue):
         "lymphatic": CoursePageFactory(
             parent=catalogue,
             title="Manual Lymphatic Drainage after Surgery",
-            summary="Lymphangions, watersheds and post-operative oedema.",
+            summary="Lymphangions, watersheds and post-operative edema.",
             topic=techniques,
             level="advanced",
             ce_hours=Decimal("3.00"),
@@ -47,7 +47,7 @@ def courses(catalogue):
         "shoulder": CoursePageFactory(
             parent=catalogue,
             title="Anatomy of the Shoulder Girdle",
-            summary="Rotator cuff, scapular stabilisers and endangerment sites.",
+            summary="Rotator cuff, scapular stabilizers and endangerment sites.",
             topic=techniques,
             level="introductory",
             ce_hours=Decimal("2.00"),
