@@ -12,7 +12,8 @@ from .models import Certificate
 from .selectors import absolute_url
 
 
-def certificate_html(certificate: Certificate) -> str:
+def certificate_html(certificate: Certificate, *, mark_revocation: bool = False) -> str:
+    """The certificate as issued, or with its revocation marked across it: when and why."""
     verify_url = absolute_url("certificates:verify", certificate.printed_code)
     qr = segno.make(verify_url, error="m")
     context = {
@@ -20,11 +21,12 @@ def certificate_html(certificate: Certificate) -> str:
         "snapshot": certificate.snapshot,
         "verify_url": verify_url,
         "qr_code": qr.svg_data_uri(scale=4, border=0, dark="#1d2b36"),
+        "revoked": mark_revocation and certificate.revoked_at is not None,
     }
     return render_to_string("certificates/pdf.html", context)
 
 
-def certificate_pdf(certificate: Certificate) -> bytes:
+def certificate_pdf(certificate: Certificate, *, mark_revocation: bool = False) -> bytes:
     """PDF/A-3, which archives keep and which may carry files: the signed credential rides inside, so
     one file is both the certificate to read and the credential to verify."""
     attachments = []
@@ -37,7 +39,8 @@ def certificate_pdf(certificate: Certificate) -> bytes:
                 relationship="Data",
             )
         )
-    return HTML(string=certificate_html(certificate)).write_pdf(attachments=attachments, pdf_variant="pdf/a-3b")
+    html = certificate_html(certificate, mark_revocation=mark_revocation)
+    return HTML(string=html).write_pdf(attachments=attachments, pdf_variant="pdf/a-3b")
 
 
 def certificate_pdf_store(certificate: Certificate) -> Certificate:
@@ -59,7 +62,12 @@ def certificate_pdf_store(certificate: Certificate) -> Certificate:
 
 def stored_pdf(certificate: Certificate) -> bytes:
     """The stored PDF if it is there, unaltered and carrying the signed credential (if there is one);
-    otherwise rendered again from the snapshot and stored."""
+    otherwise rendered again from the snapshot and stored.
+
+    A revoked certificate is rendered afresh with the revocation marked on it, and not stored: the stored
+    file stays what was issued, the record of the certificate while it was valid."""
+    if certificate.revoked_at is not None:
+        return certificate_pdf(certificate, mark_revocation=True)
     if certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name):
         with certificate.pdf.open("rb") as stored:
             content = stored.read()

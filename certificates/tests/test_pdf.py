@@ -1,9 +1,11 @@
 """The certificate PDF: every printed field, names in any script, stored with its hash, regenerated if lost."""
 
+import datetime
 import hashlib
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -75,3 +77,31 @@ def test_only_the_holder_downloads_the_pdf(client, catalogue):
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="certificate-{certificate.printed_code}.pdf"'
+
+
+def test_a_revoked_certificate_downloads_marked_revoked_and_the_stored_original_stays(client, catalogue):
+    certificate = issued_certificate(catalogue, legal_name="Rosa Delgado")
+    original = stored_pdf(certificate)
+    # 02:00 UTC is still the evening before in the provider's time zone (New York), the date boards read.
+    with time_machine.travel(datetime.datetime(2027, 3, 3, 2, 0, tzinfo=datetime.UTC), tick=False):
+        client.force_login(UserFactory(is_superuser=True))
+        client.post(
+            reverse("certificates_admin:revoke", args=[certificate.pk]),
+            {"reason": "Issued in error: the final test was not passed."},
+        )
+    client.force_login(certificate.enrollment.user)
+
+    response = client.get(reverse("certificates:pdf", args=[certificate.code]))
+
+    text = pdf_text(response.content)
+    assert response.status_code == 200 and len(PdfReader(io.BytesIO(response.content)).pages) == 1
+    assert (
+        "REVOKED on March 2, 2027 · Reason: Issued in error: the final test was not passed. "
+        "· This certificate is no longer valid."
+    ) in text
+    assert "Rosa Delgado" in text and certificate.printed_code in text  # still the certificate it was
+    certificate.refresh_from_db()
+    with certificate.pdf.open("rb") as stored:
+        kept = stored.read()
+    assert kept == original and hashlib.sha256(kept).hexdigest() == certificate.pdf_sha256
+    assert "REVOKED" not in pdf_text(kept)
