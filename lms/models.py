@@ -4,8 +4,10 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from lms.records import DeletedWhollyOrNotAtAll
 
-class HomePage(Page):
+
+class HomePage(DeletedWhollyOrNotAtAll, Page):
     hero_heading = models.CharField(max_length=200)
     hero_text = RichTextField(features=["bold", "italic", "link"], blank=True)
 

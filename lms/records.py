@@ -9,7 +9,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib import messages
-from django.db import router
+from django.db import router, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.db.models.deletion import Collector
 from django.shortcuts import redirect
@@ -85,3 +85,13 @@ class KeptRecordsMiddleware:
         ):
             back = reverse("wagtailadmin_home")
         return redirect(back)
+
+
+class DeletedWhollyOrNotAtAll:
+    """For page types: Wagtail logs a deletion and lowers the parent's child count before the database
+    refuses to drop a protected record, so a refused delete outside a transaction (a shell, a command)
+    would leave a false log entry and a broken tree. In one transaction, the refusal undoes both."""
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            return super().delete(*args, **kwargs)

@@ -10,13 +10,14 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from courses.permissions import CourseTeamPermissionTester
+from lms.records import DeletedWhollyOrNotAtAll
 
 from .blocks import QUIZ_BLOCKS
 from .choices import BOARD_PASS_MARK, AnswerReveal, QuizKind
 from .forms import QuizPageForm
 
 
-class QuizPage(Page):
+class QuizPage(DeletedWhollyOrNotAtAll, Page):
     kind = models.CharField(max_length=20, choices=QuizKind.choices, default=QuizKind.FINAL)
     intro = RichTextField(blank=True, features=["bold", "italic", "ul", "link"])
     pass_mark_percent = models.DecimalField(

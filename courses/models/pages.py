@@ -16,6 +16,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from credits.models import DeliveryType
+from lms.records import DeletedWhollyOrNotAtAll
 
 from ..blocks import LessonBodyBlock
 from ..panels import CourseSizingPanel
@@ -29,7 +30,7 @@ class CourseLevel(models.TextChoices):
     ADVANCED = "advanced", "Advanced"
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(DeletedWhollyOrNotAtAll, Page):
     """The catalogue: every published course, filtered and searched."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -49,7 +50,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(DeletedWhollyOrNotAtAll, Page):
     summary = models.TextField(max_length=300, help_text="One or two sentences for the catalogue card.")
     description = RichTextField(features=["h3", "bold", "italic", "ol", "ul", "link"])
     learning_objectives = StreamField(
@@ -199,7 +200,7 @@ class CourseApproval(Orderable, ClusterableModel):
         return self.expires_on >= timezone.localdate()
 
 
-class LessonPage(Page):
+class LessonPage(DeletedWhollyOrNotAtAll, Page):
     summary = models.CharField(max_length=300, blank=True)
     is_free_preview = models.BooleanField(
         "free preview",

@@ -243,3 +243,16 @@ def test_the_database_refuses_to_delete_what_records_point_at(catalogue):
     assert Certificate.objects.filter(pk=certificate.pk, enrollment=enrollment).exists()
     assert LessonPage.objects.filter(pk=lesson.pk).exists() and QuizPage.objects.filter(pk=quiz.pk).exists()
     assert Page.objects.get(pk=catalogue.pk).numchild == 1 and Page.objects.get(pk=course.pk).numchild == 4
+
+
+def test_a_refused_page_deletion_outside_a_transaction_leaves_the_tree_and_the_log_as_they_were(catalogue):
+    course = EnrollmentFactory(course=CoursePageFactory(parent=catalogue)).course
+    lesson = LessonPageFactory(parent=course)
+    LessonProgress.objects.create(enrollment=Enrollment.objects.get(course=course), lesson=lesson)
+
+    for page in (lesson, course):  # as a shell or a management command would, with no transaction of its own
+        with pytest.raises(ProtectedError):
+            page.delete()
+
+    assert Page.objects.get(pk=catalogue.pk).numchild == 1 and Page.objects.get(pk=course.pk).numchild == 1
+    assert not PageLogEntry.objects.filter(action="wagtail.delete").exists()
