@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lms.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lms.records.KeptRecordsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSignInMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "lms.middleware.MalformedRequestMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -85,6 +87,15 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's database. Each transaction takes the write lock when it begins (IMMEDIATE), so two
+    # requests that read and then write never deadlock, which SQLite answers "database is locked" at
+    # once; a request that finds the lock taken waits up to 20 seconds for it.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -193,7 +204,8 @@ WAGTAILEMBEDS_FINDERS = [
         "providers": [oembed_providers.youtube, oembed_providers.vimeo],
     }
 ]
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, reading a stray double quote as a space on SQLite (see lms/search).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.search"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "pptx", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
