@@ -27,7 +27,7 @@ class ImageWithCaptionBlock(blocks.StructBlock):
         help_text="Describe what the image shows for readers who cannot see it.",
     )
     caption = blocks.CharBlock(required=False, max_length=300)
-    credit = blocks.CharBlock(required=False, max_length=200, help_text="Who made the image; the licence if any.")
+    credit = blocks.CharBlock(required=False, max_length=200, help_text="Who made the image; the license if any.")
 
     class Meta:
         icon = "image"

@@ -51,7 +51,7 @@ class CourseIndexPage(DeletedWhollyOrNotAtAll, Page):
 
 
 class CoursePage(DeletedWhollyOrNotAtAll, Page):
-    summary = models.TextField(max_length=300, help_text="One or two sentences for the catalogue card.")
+    summary = models.TextField(max_length=300, help_text="One or two sentences for the catalog card.")
     description = RichTextField(features=["h3", "bold", "italic", "ol", "ul", "link"])
     learning_objectives = StreamField(
         [("objective", blocks.CharBlock(max_length=300, label="Objective"))],

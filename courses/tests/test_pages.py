@@ -165,7 +165,7 @@ class PreviewOfNewPagesTests(SiteWithACourse):
             ),
             "title": "Lymphatic Drainage",
             "slug": "lymphatic-drainage",
-            "summary": "Post-operative oedema.",
+            "summary": "Post-operative edema.",
             "description": rich_text("<p>Starling forces.</p>"),
             "topic": str(self.topic.pk),
             "ce_hours": "2.00",
