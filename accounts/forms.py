@@ -1,3 +1,7 @@
+from allauth.account import app_settings as allauth_settings
+from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
+from allauth.account.utils import complete_signup, filter_users_by_email, get_next_redirect_url, perform_login
 from django import forms
 from wagtail.users import forms as wagtail_forms
 
@@ -12,6 +16,35 @@ class UserCreationForm(wagtail_forms.UserCreationForm):
 class UserEditForm(wagtail_forms.UserEditForm):
     class Meta(wagtail_forms.UserEditForm.Meta):
         fields = wagtail_forms.UserEditForm.Meta.fields | {"legal_name"}
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up, answering alike whether or not the address already has an account.
+
+    allauth hides a taken address only when every sign-in waits for a confirmed address (mandatory
+    verification); with optional verification it says "A user is already registered with this email
+    address", since a new account would otherwise be signed in at once and a taken one not. Here signing
+    in waits for the confirmation at sign-up only: a new address and a taken one both get "check your
+    inbox", the new one a confirmation link, the taken one allauth's "you already have an account"
+    email. Signing in later still works with an unconfirmed address.
+    """
+
+    def validate_unique_email(self, value: str) -> str:
+        self.account_already_exists = bool(filter_users_by_email(value))
+        return get_adapter().validate_unique_email(value)
+
+    def try_save(self, request):
+        confirm_first = allauth_settings.EmailVerificationMethod.MANDATORY
+        if self.account_already_exists:
+            # allauth's own enumeration-prevention step: a sign-in with no user, which emails the owner.
+            response = perform_login(
+                request, None, email_verification=confirm_first, signup=True, email=self.cleaned_data["email"]
+            )
+            return None, response
+        user = self.save(request)
+        return user, complete_signup(
+            request, user, email_verification=confirm_first, success_url=get_next_redirect_url(request)
+        )
 
 
 class LegalNameForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Signing in to the Wagtail admin: only through allauth, and with two-factor authentication for staff.
+"""Signing in to the Wagtail admin: only through allauth, and with two-factor authentication for staff;
+signing out only by the sign-out button.
 
 Why a middleware: it is the one place that sees every admin request. An allauth adapter hook or a
 login stage runs only while someone signs in, so it would miss a session that began before the
@@ -9,6 +10,7 @@ in lms/urls.py.
 """
 
 from django.contrib import messages
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -31,7 +33,12 @@ class StaffSignInMiddleware:
         if url_name in OTHER_LOGIN_VIEWS:
             query = request.META.get("QUERY_STRING")
             return redirect(reverse("account_login") + (f"?{query}" if query else ""))
-        if url_name == "wagtailadmin_logout" or not request.path_info.startswith(reverse("wagtailadmin_home")):
+        if url_name == "wagtailadmin_logout":
+            # Wagtail's logout view answers a GET 405 but first deletes the session cookie and says "logged
+            # out", while the session stays valid on the server. Only the admin's sign-out button (a POST)
+            # signs out; anything else is refused before the view touches anything.
+            return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+        if not request.path_info.startswith(reverse("wagtailadmin_home")):
             return None
         user = request.user
         if user.is_authenticated and not user_has_mfa(user=user) and user_must_use_mfa(user=user):

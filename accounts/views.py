@@ -1,5 +1,6 @@
 """The practitioner's profile: legal name and licences. Each view only reads its own user's records."""
 
+from allauth.core.internal.ratelimit import handler429
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from . import selectors, services
 from .forms import LegalNameForm, LicenceForm
 from .models import Licence
+from .ratelimits import retry_after_seconds
 
 
 @login_required
@@ -73,3 +75,11 @@ def _own_licence(request, licence_id):
     if licence is None:
         raise Http404("No such license.")
     return licence
+
+
+def too_many_requests(request):
+    """allauth's answer to a client over one of its rate limits (allauth looks for `handler429` in the root
+    URLconf), with the Retry-After header that allauth leaves out."""
+    response = handler429(request)
+    response["Retry-After"] = str(retry_after_seconds(request))
+    return response

@@ -25,3 +25,4 @@ if settings.DEBUG:
 urlpatterns.append(path("", include(wagtail_urls)))
 
 handler404 = views.page_not_found
+handler429 = "accounts.views.too_many_requests"  # allauth's hook for its rate limits' answer

@@ -115,12 +115,19 @@ LOGIN_REDIRECT_URL = "/"
 # django-allauth: the only sign-in form on the site (the Wagtail admin's redirects to it, see
 # accounts.middleware). Its rate limits count in the default cache, so every worker must share
 # that cache: Redis in production; the LocMem default here is per process.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-# "optional": a new practitioner signs in at once and can browse; enrolling waits until the
-# address is confirmed (accounts.selectors.email_is_verified), not signing in.
+# "optional": an unconfirmed practitioner can sign in and browse; enrolling waits until the address
+# is confirmed (accounts.selectors.email_is_verified), not signing in.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Sign-up must not tell whether an address has an account: both answer "check your inbox" and the owner
+# of a taken address is emailed instead (allauth's enumeration prevention, which accounts.forms.SignupForm
+# extends to optional verification). A new practitioner is signed in on confirming, in the same browser.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link must not confirm it; the page asks
 ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one replaces it only once confirmed
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the owner when the password, email or two-factor settings change
@@ -131,7 +138,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Medical Massage CE] "
 ACCOUNT_RATE_LIMITS = {
     # POSTs per client IP to the forms; "key" counts per email address tried.
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",  # also counts wrong two-factor codes, per account
+    # "key" here is the account and the address it is tried from (accounts.adapter), so that wrong
+    # passwords from elsewhere cannot lock the owner out; it also counts wrong two-factor codes, per account.
+    "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip,60/h/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
