@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import media_views, views
 
 app_name = "courses"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("lessons/<id:lesson_id>/questions/", views.ask_question, name="ask_question"),
     path("posts/<id:post_id>/answer/", views.answer_question, name="answer_question"),
     path("posts/<id:post_id>/hide/", views.hide_post, name="hide_post"),
+    path("images/<id:image_id>/<str:filter_spec>/", media_views.lesson_image, name="lesson_image"),
 ]

@@ -1,14 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.cache import patch_cache_control
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.documents.views.serve import serve as serve_document
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
 from lms.records import kept_records, refusal
 
+from . import media
 from .reports import EvaluationReportMenuItem, EvaluationReportView
 from .viewsets import CourseCatalogueSnippets
 
@@ -102,3 +106,28 @@ def _user_refusal(user, kinds):
 def register_enrollment_log_actions(actions):
     actions.register_action("courses.enroll", "Enroll", "Enrolled in a course")
     actions.register_action("courses.complete", "Complete course", "Completed a course")
+
+
+@hooks.register("before_serve_document")
+def keep_lesson_documents_to_their_readers(document, request):
+    """A locked lesson's handout downloads for its readers only (see courses.media), marked private
+    so that no shared cache keeps it; anyone else gets a 403 and no content."""
+    if getattr(request, "lesson_document_access", None) is not None:
+        return None  # the serve view called again below, the check passed
+    request.lesson_document_access = media.media_access(user=request.user, item=document)
+    if request.lesson_document_access is media.MediaAccess.DENIED:
+        raise PermissionDenied("This document belongs to a course lesson: enroll in the course to download it.")
+    if request.lesson_document_access is media.MediaAccess.PUBLIC:
+        return None
+    # Wagtail's serve view has no hook after the response: serve through it here to mark it private.
+    response = serve_document(request, document.pk, document.filename)
+    patch_cache_control(response, private=True)
+    return response
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def keep_locked_page_media_private(request, page):
+    """Whatever an editor saves (a draft, a publish, a submission for review), the images and documents
+    of a locked lesson or a quiz as just saved go to the private collection under random names."""
+    media.page_media_make_private(page=page.get_latest_revision_as_object())

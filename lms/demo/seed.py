@@ -29,6 +29,7 @@ from certificates.credentials import credential_sign
 from certificates.keys import signing_key_adopt, signing_key_create
 from certificates.models import Certificate
 from certificates.services import certificate_revoke
+from courses.media import page_media_make_private
 from courses.models import (
     CourseApproval,
     CourseIndexPage,
@@ -389,6 +390,7 @@ def _final_assessment(course, report):
 def _publish_child(parent, page):
     parent.add_child(instance=page)
     page.save_revision().publish()
+    page_media_make_private(page=page)  # as the editor's save does: a locked page's files go private
 
 
 def _date(value):

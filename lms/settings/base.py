@@ -216,6 +216,9 @@ WAGTAILEMBEDS_FINDERS = [
 # Wagtail's database backend, reading a stray double quote as a space on SQLite (see lms/search).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.search"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "pptx", "txt"]
+# Every document download passes through Wagtail's serve view, where courses' before_serve_document
+# hook keeps a locked lesson's handouts to its readers; never a redirect to the storage's own address.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Email and password changes go through allauth (confirmation, reauthentication, rate limits);
