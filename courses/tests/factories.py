@@ -48,6 +48,7 @@ class CourseIndexPageFactory(wagtail_factories.PageFactory):
 class CoursePageFactory(wagtail_factories.PageFactory):
     class Meta:
         model = CoursePage
+        skip_postgeneration_save = True  # taught_by saves the page itself when it adds an instructor
 
     title = factory.Sequence(lambda n: f"Massage for Chronic Low-Back Pain, Part {n}")
     summary = "Assessment and myofascial techniques for non-specific chronic low-back pain."
