@@ -51,6 +51,7 @@ class LegalNameForm(forms.Form):
     legal_name = forms.CharField(
         label="Legal name",
         max_length=User._meta.get_field("legal_name").max_length,
+        validators=User._meta.get_field("legal_name").validators,
         help_text="Your full name exactly as it appears on your massage license. Certificates print it.",
         error_messages={"required": "Enter your legal name: certificates cannot be issued without it."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from lms.validators import validate_printable_line
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -38,6 +40,7 @@ class User(AbstractUser):
     legal_name = models.CharField(
         max_length=200,
         blank=True,
+        validators=[validate_printable_line],
         help_text="Your full name exactly as it appears on your massage license.",
     )
 
@@ -67,7 +70,7 @@ class Licence(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="licences")
     board = models.ForeignKey("credits.Board", on_delete=models.PROTECT, related_name="licences")
-    number = models.CharField("license number", max_length=50)
+    number = models.CharField("license number", max_length=50, validators=[validate_printable_line])
     jurisdiction = models.CharField(
         "state or country",
         max_length=100,

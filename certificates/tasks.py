@@ -4,6 +4,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from lms.validators import one_line
+
 from . import credentials
 from .models import Certificate
 from .pdf import certificate_pdf_store
@@ -20,7 +22,7 @@ def certificate_email_send(certificate_id: int) -> None:
         "certificates_url": absolute_url("certificates:mine", root=root),
     }
     send_mail(
-        subject=f"Your certificate: {certificate.snapshot['course']['title']}",
+        subject=one_line(f"Your certificate: {certificate.snapshot['course']['title']}"),
         message=render_to_string("certificates/email/issued.txt", context),
         from_email=None,
         recipient_list=[certificate.enrollment.user.email],

@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from credits.models import DeliveryType
 from lms.records import DeletedWhollyOrNotAtAll
+from lms.validators import validate_printable_line
 
 from ..blocks import LessonBodyBlock
 from ..panels import CourseSizingPanel
@@ -140,6 +141,11 @@ class CoursePage(DeletedWhollyOrNotAtAll, Page):
 
     def clean(self):
         super().clean()
+        # Wagtail's title field is shared by every page type; a course's is printed on certificates.
+        try:
+            validate_printable_line(self.title)
+        except ValidationError as error:
+            raise ValidationError({"title": error.messages}) from error
         if self.ce_hours and self.min_study_minutes is not None:
             least = math.ceil(self.ce_hours * MINUTES_PER_CE_HOUR)
             if self.min_study_minutes < least:
@@ -168,7 +174,11 @@ class CourseApproval(Orderable, ClusterableModel):
         max_length=60,
         help_text="As the board issued it; printed on certificates.",
     )
-    approved_title = models.CharField(max_length=255, help_text="The course title exactly as the board approved it.")
+    approved_title = models.CharField(
+        max_length=255,
+        validators=[validate_printable_line],
+        help_text="The course title exactly as the board approved it.",
+    )
     approved_hours = models.DecimalField(
         "approved CE hours",
         max_digits=5,

@@ -4,6 +4,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from lms.validators import validate_printable_line
+
 
 class Topic(index.Indexed, models.Model):
     """A subject area of the catalogue: anatomy and physiology, pathology, techniques, ..."""
@@ -25,7 +27,7 @@ class Topic(index.Indexed, models.Model):
 class Instructor(index.Indexed, models.Model):
     """Someone who teaches a course; shown on the course page and printed on certificates."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_printable_line])
     slug = models.SlugField(max_length=100, unique=True)
     credentials = models.CharField(max_length=200, blank=True, help_text="For example: LMT, BCTMB, CLT.")
     user = models.OneToOneField(
