@@ -1,11 +1,13 @@
 """A locked lesson's handouts and images, and a quiz's images, reach only those who may read them,
 by whatever address someone tries; a free preview's files are for anyone."""
 
+import io
 import re
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import Collection
 from wagtail.rich_text import RichText
@@ -339,3 +341,20 @@ def test_saving_a_locked_lesson_in_the_editor_moves_its_files_into_the_private_c
 def test_the_private_collection_is_made_once(db):
     assert private_collection_get_or_create() == private_collection_get_or_create()
     assert Collection.objects.filter(name=PRIVATE_COLLECTION_NAME).count() == 1
+
+
+def test_files_uploaded_before_lessons_kept_them_private_are_moved_by_the_command(
+    course, django_capture_on_commit_callbacks
+):
+    picture = image()
+    lesson = LessonPageFactory(parent=course, title="Techniques", body=media_body(picture=picture))
+    lesson.save_revision()
+    old_name = picture.file.name
+    assert picture.collection.name != PRIVATE_COLLECTION_NAME
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_course_media_private", stdout=io.StringIO())
+
+    picture.refresh_from_db()
+    assert picture.collection.name == PRIVATE_COLLECTION_NAME
+    assert picture.file.name != old_name and "thoracolumbar" not in picture.file.name
