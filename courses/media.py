@@ -139,8 +139,11 @@ def image_make_private(*, image) -> None:
         return
     if not _RANDOM_IMAGE_NAME.match(image.file.name):
         extension = os.path.splitext(image.file.name)[1].lower()
-        _move_file(image, f"original_images/{secrets.token_hex(16)}{extension}")
+        name = secrets.token_hex(16)
+        _move_file(image, f"original_images/{name}{extension}")
         image.renditions.all().delete()
+        # Wagtail titles an upload after its file, which may name a quiz's answer; the chooser shows titles.
+        image.title = f"Course material {name[:8]}"
     image.collection = collection
     image.save()
 

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 from wagtail.images import get_image_model
+from wagtail.images.models import SourceImageIOError
 
 from . import media
 
@@ -20,7 +21,10 @@ def lesson_image(request, image_id, filter_spec):
     access = media.media_access(user=request.user, item=image)
     if access is media.MediaAccess.DENIED:
         raise Http404("No such image.")
-    rendition = image.get_rendition(filter_spec)
+    try:
+        rendition = image.get_rendition(filter_spec)
+    except SourceImageIOError as error:  # the original file is gone from storage
+        raise Http404("No such image.") from error
     response = FileResponse(rendition.file.open("rb"), content_type=mimetypes.guess_type(rendition.file.name)[0])
     # The rendition's file name would give its media address away.
     del response["Content-Disposition"]

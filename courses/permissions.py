@@ -31,17 +31,22 @@ def course_of(page: Page):
     from .models import CoursePage
 
     if isinstance(page, CoursePage):
-        return page
+        # The editor's page may be built from a revision, even an old one (revert): who teaches the
+        # course is read from the course as it stands, never from a draft that could list anyone.
+        return CoursePage.objects.filter(pk=page.pk).first() if page.pk else None
     if not page.path:  # not in the tree yet: the editor asks its parent whether it may be added
         return None
     return CoursePage.objects.filter(path=page.path[: -Page.steplen]).first()
 
 
 def user_teaches(*, user, course) -> bool:
-    """Whether the course's instructor list holds the user, or the user created the course."""
+    """Whether the course's instructor list holds the user; or, while the list is still empty, whether
+    the user created the course (so that a new course stays theirs until they list its instructors,
+    and someone taken off the list loses it)."""
     if not user.is_authenticated or course.pk is None:
         return False
-    return course.owner_id == user.pk or course.instructors.filter(user=user).exists()
+    listed = set(course.instructors.values_list("user_id", flat=True))
+    return user.pk in listed if listed else course.owner_id == user.pk
 
 
 def user_is_course_staff(*, user, course) -> bool:

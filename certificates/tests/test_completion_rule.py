@@ -1,9 +1,14 @@
 """The course page and issuance read one completion state, so the page promises only what issuance grants;
 each step that may finish a course records the completion with it, and the audit log keeps who and when."""
 
+import datetime
+import io
+
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
@@ -131,3 +136,23 @@ def test_enrolling_twice_logs_one_enrollment(catalogue):
     enrollment_create_free(user=enrollment.user, course=course)
 
     assert ModelLogEntry.objects.filter(action="courses.enroll").count() == 1
+
+
+def test_a_final_graded_at_its_time_limit_by_a_page_view_is_certified_by_close_expired_attempts(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    enrollment, _ = nearly_complete_enrollment(catalogue, test_passed=False)
+    finish_lessons(enrollment)
+    quiz = QuizPageFactory(parent=enrollment.course, time_limit_minutes=10)
+    client.force_login(enrollment.user)
+    client.post(reverse("quizzes:start", args=[quiz.pk]))
+    attempt = QuizAttempt.objects.get()
+    client.post(reverse("quizzes:save", args=[attempt.pk]), right_answer_form(attempt))
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=15)):
+        client.get(reverse("quizzes:attempt", args=[attempt.pk]))  # graded as of the limit, on this view
+        assert QuizAttempt.objects.get().passed and not Certificate.objects.exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("close_expired_attempts", stdout=io.StringIO())
+
+    assert Certificate.objects.get(enrollment=enrollment).kind == "achievement"

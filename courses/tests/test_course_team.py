@@ -88,3 +88,24 @@ def test_a_course_the_instructor_does_not_teach_hides_its_lessons_from_them(clie
 
     assert client.get(locked.url).status_code == 403
     assert client.get(taught.url).status_code == 200
+
+
+def test_an_instructor_taken_off_a_course_opens_none_of_its_editor_pages_not_even_an_old_revision(client, team):
+    course, instructor = team["theirs"], team["instructor"]
+    old = course.save_revision()
+    course.instructors.set([team["other"].instructors.get()])
+    course.save_revision().publish()
+    client.force_login(instructor)
+
+    for url in (edit_page_url(course), reverse("wagtailadmin_pages:revisions_revert", args=[course.pk, old.pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home"), url
+
+
+def test_the_instructor_who_created_a_course_loses_it_once_its_list_names_others(client, catalogue, team):
+    created = CoursePageFactory(parent=catalogue, owner=team["instructor"])
+    created.instructors.set([team["other"].instructors.get()])
+    created.save()
+    client.force_login(team["instructor"])
+
+    assert client.get(edit_page_url(created)).status_code == 302

@@ -28,8 +28,16 @@ class Command(BaseCommand):
                 continue
             closed += 1
             issued += outcome.completion.newly_issued
+        # Held back (a lapsed approval, provider details), or a final graded at its time limit when the
+        # practitioner next opened a quiz page, which records no completion: the rule is read again.
         held_back = Enrollment.objects.filter(completed_at__isnull=False, certificates__isnull=True)
-        for enrollment in held_back:
+        timed_out_finals = Enrollment.objects.filter(
+            completed_at__isnull=True,
+            final_test_passed_at__isnull=False,
+            quiz_attempts__timed_out=True,
+            quiz_attempts__passed=True,
+        )
+        for enrollment in (held_back | timed_out_finals).distinct():
             issued += completion_record(enrollment=enrollment).newly_issued
         self.stdout.write(
             f"Graded {closed} expired attempt{'s' if closed != 1 else ''}; "
