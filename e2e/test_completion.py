@@ -67,3 +67,10 @@ def test_a_live_course_asks_for_its_final_before_the_certificate_and_passing_it_
     assert_accessible(page, "result page")
     page.get_by_role("link", name="Back to the course and your certificate").click()
     assert page.get_by_role("link", name="Your certificate").is_visible()
+
+    page.set_viewport_size({"width": 360, "height": 780})  # on a phone
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("link", name="Your certificate").scroll_into_view_if_needed()
+    assert page.get_by_role("link", name="Your certificate").is_visible()
+    assert_accessible(page, "course page on a phone")
