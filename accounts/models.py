@@ -79,6 +79,12 @@ class Licence(models.Model):
     expires_on = models.DateField(
         "expiration date", help_text="The date printed on the license; renewals count from it."
     )
+    first_licensed_on = models.DateField(
+        "first licensed on",
+        null=True,
+        blank=True,
+        help_text="When this license was first issued, if in its first renewal cycle: some boards ask less then.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -97,6 +103,8 @@ class Licence(models.Model):
         self.number = normalise_licence_number(self.number)
         if not self.board_id or not self.number:
             return
+        if self.first_licensed_on and self.expires_on and self.first_licensed_on >= self.expires_on:
+            raise ValidationError({"first_licensed_on": "A license is first issued before it expires."})
         if not self.board.licence_number_fits(self.number):
             raise ValidationError({"number": licence_number_mismatch_message(self.board)})
         duplicate = Licence.objects.filter(user_id=self.user_id, board_id=self.board_id, number=self.number)

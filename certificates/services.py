@@ -15,6 +15,7 @@ from courses.completion import completion_blockers
 from courses.models import Enrollment
 from courses.selectors import enrollment_completion_state
 from courses.services import REVIEWERS, enrollment_completion_record
+from credits.services import ledger_certificate_reissue, ledger_certificate_withdraw, ledger_record_certificate
 from lms.errors import DomainError, NotPermitted
 from lms.models import ProviderSettings
 
@@ -78,6 +79,14 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
                 ),
             )
             log(instance=certificate, action="certificates.issue", user=locked.user, data={"code": certificate.code})
+            ledger_record_certificate(
+                user=locked.user,
+                certificate_code=certificate.code,
+                course=course,
+                completed_on=certificate.completed_on,
+                approvals=current,
+                provider_name=provider.name,
+            )
             _after_issue(certificate)
     except IntegrityError:
         # Another request completed the course first (the constraint allows one original certificate).
@@ -141,6 +150,7 @@ def certificate_revoke(
             raise RevocationError("This certificate has already been revoked.")
         certificate.refresh_from_db()
         log(instance=certificate, action="certificates.revoke", user=by, data={"reason": reason})
+        ledger_certificate_withdraw(certificate_code=certificate.code, reason=reason, by=by)
         _after_revocation(certificate)
     return certificate
 
@@ -197,6 +207,7 @@ def certificate_reissue(
         old.revocation_reason = f"Superseded by certificate {new.printed_code}: {reason}"
         old.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         log(instance=old, action="certificates.reissue", user=by, data={"reason": reason, "new": new.code})
+        ledger_certificate_reissue(old_code=old.code, new_code=new.code, reason=reason, by=by)
         _after_issue(new)
         _after_revocation(old)
     return new

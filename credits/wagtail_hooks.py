@@ -1,6 +1,13 @@
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from .viewsets import BoardViewSet, CreditCategoryViewSet
 
 register_snippet(BoardViewSet)
 register_snippet(CreditCategoryViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_credit_log_actions(actions):
+    actions.register_action("credits.withdraw", "Withdraw CE record entry", "CE record entry withdrawn")
+    actions.register_action("credits.supersede", "Correct CE record entry", "CE record entry corrected")
