@@ -18,6 +18,7 @@ from wagtail.models import (
 )
 
 from accounts.selectors import email_is_verified, user_has_mfa
+from credits.models import REGULATORS
 from lms.errors import DomainError, NotPermitted
 
 from . import selectors
@@ -73,7 +74,15 @@ _MODEL_PERMISSIONS = {
         "credits.add_creditcategory",
         "credits.change_creditcategory",
         "certificates.revoke_certificate",
+        "credits.add_renewalrule",
+        "credits.change_renewalrule",
+        "credits.view_creditentry",
+        "credits.review_creditentry",
+        "credits.add_rosterbatch",
+        "credits.view_rosterbatch",
     ],
+    # Regulators read licensees' records on the public site, for the one board their Regulator record names.
+    REGULATORS: [],
 }
 
 
@@ -86,12 +95,12 @@ def authoring_roles_setup(*, catalogue) -> Workflow:
     """
     root_collection = Collection.get_first_root_node()
     groups = {}
-    for name in (INSTRUCTORS, REVIEWERS):
+    for name in (INSTRUCTORS, REVIEWERS, REGULATORS):
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(*_permissions(_MODEL_PERMISSIONS[name]))
-        for permission in _permissions(f"wagtailcore.{codename}" for codename in _PAGE_PERMISSIONS[name]):
+        for permission in _permissions(f"wagtailcore.{codename}" for codename in _PAGE_PERMISSIONS.get(name, ())):
             GroupPagePermission.objects.get_or_create(group=group, page=catalogue, permission=permission)
-        for permission in _permissions(_MEDIA_PERMISSIONS[name]):
+        for permission in _permissions(_MEDIA_PERMISSIONS.get(name, ())):
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection=root_collection, permission=permission
             )

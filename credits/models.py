@@ -363,6 +363,7 @@ class CreditEntry(models.Model):
         verbose_name = "CE record entry"
         verbose_name_plural = "CE record entries"
         ordering = ["-completed_on", "-pk"]
+        permissions = [("review_creditentry", "Can verify or reject reported credits")]
         constraints = [
             models.CheckConstraint(condition=models.Q(hours__gt=0), name="credit_entry_hours_positive"),
             # One entry per certificate and board: a certificate's approvals are recorded once.
@@ -413,6 +414,9 @@ class RosterLine(models.Model):
 
     def __str__(self):
         return f"{self.entry} in {self.batch}"
+
+
+REGULATORS = "Regulators"
 
 
 class Regulator(models.Model):

@@ -1,6 +1,7 @@
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from . import admin_audits, admin_reported, admin_rosters  # noqa: F401 (each registers its own hooks)
 from .viewsets import BoardViewSet, CreditCategoryViewSet
 
 register_snippet(BoardViewSet)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("learn/", include("courses.urls")),
     path("learn/", include("quizzes.urls")),
+    path("", include("credits.urls")),
     path("", include("certificates.urls")),
 ]
 

@@ -1,6 +1,18 @@
+import datetime
+from decimal import Decimal
+
 import factory
 
-from credits.models import Board, CreditCategory
+from credits.models import (
+    Board,
+    CreditCategory,
+    CreditEntry,
+    DeliveryType,
+    EntrySource,
+    RenewalRule,
+    RequirementLine,
+    ReviewStatus,
+)
 
 
 class BoardFactory(factory.django.DjangoModelFactory):
@@ -20,3 +32,72 @@ class CreditCategoryFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"category-{n}")
     name = factory.Sequence(lambda n: f"Category {n}")
+
+
+class RenewalRuleFactory(factory.django.DjangoModelFactory):
+    """A board's renewal rule; lines are added with RequirementLineFactory(rule=...)."""
+
+    class Meta:
+        model = RenewalRule
+        skip_postgeneration_save = True
+
+    board = factory.SubFactory(BoardFactory)
+    effective_from = datetime.date(2020, 1, 1)
+    cycle_months = 24
+    total_hours = Decimal("24.00")
+    source_title = "Example rule text"
+    source_url = "https://example.com/rule"
+    source_checked_on = datetime.date(2026, 11, 1)
+
+    @factory.post_generation
+    def accepted_boards(self, create, boards, **kwargs):
+        if create and boards:
+            self.accepted_boards.set(boards)
+
+
+class RequirementLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequirementLine
+        skip_postgeneration_save = True
+
+    rule = factory.SubFactory(RenewalRuleFactory)
+    label = factory.Sequence(lambda n: f"subject {n}")
+    min_hours = Decimal("2.00")
+
+    @factory.post_generation
+    def categories(self, create, categories, **kwargs):
+        if create:
+            self.categories.set(categories or [CreditCategoryFactory()])
+
+
+class CreditEntryFactory(factory.django.DjangoModelFactory):
+    """A credit the practitioner reported, awaiting review; CreditEntryFactory(earned=True) is one
+    earned here under a board approval (use a real issued certificate where the certificate matters)."""
+
+    class Meta:
+        model = CreditEntry
+        skip_postgeneration_save = True
+
+    class Params:
+        earned = factory.Trait(
+            source=EntrySource.EARNED,
+            review_status=ReviewStatus.VERIFIED,
+            provider_name="Medical Massage CE",
+            certificate_code=factory.Sequence(lambda n: f"CODE{n:09d}"),
+        )
+
+    user = factory.SubFactory("accounts.tests.factories.UserFactory")
+    source = EntrySource.REPORTED
+    review_status = ReviewStatus.SELF_REPORTED
+    board = factory.SubFactory(BoardFactory)
+    title = factory.Sequence(lambda n: f"Course {n}")
+    provider_name = "Another CE provider"
+    provider_number = "PROV-1"
+    hours = Decimal("2.00")
+    delivery = DeliveryType.HOME_STUDY
+    completed_on = factory.LazyFunction(datetime.date.today)
+
+    @factory.post_generation
+    def categories(self, create, categories, **kwargs):
+        if create and categories:
+            self.categories.set(categories)
