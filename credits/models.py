@@ -255,7 +255,7 @@ class CycleScope(models.TextChoices):
     LATER = "later", "Later cycles only"
 
 
-class RequirementLine(Orderable):
+class RequirementLine(Orderable, ClusterableModel):
     """A subject requirement of a rule: a minimum, a maximum, or a course required before every renewal,
     met by hours in any of its categories."""
 

@@ -2,10 +2,9 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from . import admin_audits, admin_reported, admin_rosters  # noqa: F401 (each registers its own hooks)
-from .viewsets import BoardViewSet, CreditCategoryViewSet
+from .viewsets import BoardsViewSetGroup
 
-register_snippet(BoardViewSet)
-register_snippet(CreditCategoryViewSet)
+register_snippet(BoardsViewSetGroup)
 
 
 @hooks.register("register_log_actions")

@@ -33,6 +33,8 @@ BOARDS = [
     ("FL", "Florida Board of Massage Therapy", "Florida", "https://floridasmassagetherapy.gov/"),
     ("TX", "Texas Department of Licensing and Regulation, Massage Therapy", "Texas", "https://www.tdlr.texas.gov/"),
     ("NY", "New York State Board for Massage Therapy", "New York", "https://www.op.nysed.gov/"),
+    ("MD", "Maryland State Board of Massage Therapy Examiners", "Maryland", "https://health.maryland.gov/massage/"),
+    ("OR", "Oregon Board of Massage Therapists", "Oregon", "https://www.oregon.gov/obmt/"),
 ]
 
 # The form of each board's licence numbers: (pattern, example). Demo data in plausible shapes;
@@ -42,6 +44,8 @@ BOARD_LICENCE_NUMBERS = {
     "FL": (r"MA\d{4,6}", "MA12345"),
     "TX": (r"MT\d{4,6}", "MT123456"),
     "NY": (r"\d{6}", "012345"),
+    "MD": (r"M\d{5}", "M01234"),
+    "OR": (r"\d{5,6}", "23456"),
 }
 
 INSTRUCTORS = [

@@ -55,7 +55,7 @@ from quizzes.models import AnswerReveal, QuizKind, QuizPage
 from quizzes.presentation import right_answers
 from quizzes.services import attempt_start
 
-from . import reference
+from . import reference, renewal_rules
 from .images import cover_png
 
 COURSES_DIR = Path(__file__).parent / "courses"
@@ -81,12 +81,19 @@ def seed_demo() -> SeedReport:
     catalogue = _catalogue(home, report)
     _provider_settings(report.site)
     topics = _by_key(Topic, "slug", [dict(slug=s, name=n, description=d) for s, n, d in reference.TOPICS], report)
-    categories = _by_key(CreditCategory, "slug", [dict(slug=s, name=n) for s, n in reference.CREDIT_CATEGORIES], report)
+    categories = _by_key(
+        CreditCategory,
+        "slug",
+        [dict(slug=s, name=n) for s, n in [*reference.CREDIT_CATEGORIES, *renewal_rules.RULE_CATEGORIES]],
+        report,
+    )
     boards = _by_key(
         Board, "code", [dict(code=c, name=n, jurisdiction=j, website=w) for c, n, j, w in reference.BOARDS], report
     )
     _licence_number_patterns(boards, report)
     _provider_numbers(boards, report)
+    for rule in renewal_rules.renewal_rules_seed(boards=boards, categories=categories):
+        report.created.append(f"renewal rule for {rule.board.code} (example data)")
     instructors = _by_key(
         Instructor,
         "slug",

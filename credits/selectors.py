@@ -1,0 +1,185 @@
+"""Reads of the CE record, shaped for the requirement engine: a fixed number of queries however long
+the record, the engine doing the rest in memory."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+
+from accounts.models import Licence
+
+from . import requirements
+from .models import CreditEntry, EntrySource, RenewalRule, RequirementLine
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One license, the rule its cycle is measured against, and how far the record goes toward it."""
+
+    licence: Licence
+    rule: RenewalRule | None  # None: no rule recorded for the board yet
+    progress: requirements.Progress | None
+    entries: dict[str, CreditEntry]  # by engine key, to show the placements with their records
+
+    @property
+    def days_left(self) -> int:
+        return (self.licence.expires_on - timezone.localdate()).days
+
+    def placed_entries(self):
+        """(entry, placement) pairs in date order, for the transcript and the record page."""
+        return [(self.entries[p.entry.key], p) for p in self.progress.placements] if self.progress else []
+
+
+def credit_entries(*, user):
+    """The user's whole record, newest first, with what the engine and the pages read of each entry."""
+    return (
+        CreditEntry.objects.filter(user=user)
+        .select_related("board")
+        .prefetch_related("categories")
+        .annotate(is_superseded=Exists(CreditEntry.objects.filter(supersedes=OuterRef("pk"))))
+    )
+
+
+def rule_versions(*, boards) -> dict[int, list[RenewalRule]]:
+    """Every rule each board has had, newest first, with its lines and accepted boards."""
+    rules = (
+        RenewalRule.objects.filter(board__in=boards)
+        .select_related("board")
+        .prefetch_related(
+            "accepted_boards", Prefetch("lines", queryset=RequirementLine.objects.prefetch_related("categories"))
+        )
+        .order_by("board_id", "-effective_from")
+    )
+    versions: dict[int, list[RenewalRule]] = {}
+    for rule in rules:
+        versions.setdefault(rule.board_id, []).append(rule)
+    return versions
+
+
+def rule_in_force(versions: list[RenewalRule], on: datetime.date) -> RenewalRule | None:
+    """The rule in force on `on`: the latest that took effect by then (or, before any, the first)."""
+    if not versions:
+        return None
+    return next((rule for rule in versions if rule.effective_from <= on), versions[-1])
+
+
+def engine_rule(rule: RenewalRule) -> requirements.Rule:
+    return requirements.Rule(
+        board=rule.board.code,
+        board_name=rule.board.name,
+        cycle_months=rule.cycle_months,
+        total_hours=rule.total_hours,
+        lines=tuple(
+            requirements.Line(
+                label=line.label,
+                categories=frozenset(category.slug for category in line.categories.all()),
+                min_hours=line.min_hours,
+                max_hours=line.max_hours,
+                each_renewal=line.each_renewal,
+                cycles=line.cycles,
+            )
+            for line in rule.lines.all()
+        ),
+        first_cycle_hours_per_month=rule.first_cycle_hours_per_month,
+        min_live_hours=rule.min_live_hours,
+        webinar_counts_as_live=rule.webinar_counts_as_live,
+        max_home_study_hours=rule.max_home_study_hours,
+        accepted_boards=frozenset(board.code for board in rule.accepted_boards.all()),
+        accepts_self_reported=rule.accepts_self_reported,
+        completion_counts_once=rule.completion_counts_once,
+    )
+
+
+def engine_licence(licence: Licence) -> requirements.Licence:
+    return requirements.Licence(licence.board.code, licence.expires_on, licence.first_licensed_on)
+
+
+def engine_entry(entry: CreditEntry) -> requirements.Entry:
+    return requirements.Entry(
+        key=str(entry.pk),
+        # A certificate's entries are one completion; a reported credit is its own.
+        completion=f"certificate:{entry.certificate_code}" if entry.certificate_code else f"entry:{entry.pk}",
+        board=entry.board.code if entry.board_id else None,
+        hours=entry.hours,
+        completed_on=entry.completed_on,
+        delivery=entry.delivery,
+        categories=frozenset(category.slug for category in entry.categories.all()),
+        source=entry.source,
+        review_status=entry.review_status if entry.source == EntrySource.REPORTED else requirements.VERIFIED,
+        superseded=entry.is_superseded,
+        withdrawn_reason=entry.withdrawn_reason if entry.withdrawn_at else "",
+        review_note=entry.review_note,
+    )
+
+
+def standing(
+    licence: Licence, versions: list[RenewalRule], entries: list[CreditEntry], *, ends_on: datetime.date | None = None
+) -> Standing:
+    """The license's cycle ending on its expiration (or `ends_on`), against the rule in force: today's for
+    the current cycle, the one in force at its end for a past one. The cycle before it is measured too, so
+    that a completion it counted does not count again."""
+    by_key = {str(entry.pk): entry for entry in entries}
+    ends_on = ends_on or licence.expires_on
+    today = timezone.localdate()
+    rule = rule_in_force(versions, min(today, ends_on))
+    if rule is None:
+        return Standing(licence, None, None, by_key)
+    facts, plain = engine_licence(licence), [engine_entry(entry) for entry in entries]
+    engine = engine_rule(rule)
+    window = requirements.cycle_window(engine, facts, ends_on=ends_on)
+    counted_earlier = frozenset()
+    if engine.completion_counts_once and not window.first_cycle:
+        earlier_end = window.starts_on - datetime.timedelta(days=1)
+        earlier_rule = rule_in_force(versions, earlier_end)
+        counted_earlier = requirements.progress(
+            engine_rule(earlier_rule), facts, plain, ends_on=earlier_end
+        ).counted_completions
+    return Standing(
+        licence,
+        rule,
+        requirements.progress(engine, facts, plain, ends_on=ends_on, counted_earlier=counted_earlier),
+        by_key,
+    )
+
+
+def standings(*, user) -> list[Standing]:
+    """Each of the user's licenses in its current cycle, the soonest to expire first."""
+    licences = list(Licence.objects.filter(user=user).select_related("board").order_by("expires_on", "pk"))
+    if not licences:
+        return []
+    versions = rule_versions(boards={licence.board_id for licence in licences})
+    entries = list(credit_entries(user=user))
+    return [standing(licence, versions.get(licence.board_id, []), entries) for licence in licences]
+
+
+def offered_entries(approvals, *, on: datetime.date) -> list[requirements.Entry]:
+    """A course's approvals as the entries its completion on `on` would make (duck-typed CourseApproval)."""
+    return [
+        requirements.Entry(
+            key=f"offered:{approval.pk}",
+            completion="offered",
+            board=approval.board.code,
+            hours=approval.approved_hours,
+            completed_on=on,
+            delivery=approval.delivery,
+            categories=frozenset(category.slug for category in approval.categories.all()),
+        )
+        for approval in approvals
+        if approval.expires_on >= on
+    ]
+
+
+def course_previews(standings_: list[Standing], approvals) -> list[tuple[Standing, requirements.Preview]]:
+    """What completing the course today would add to each license whose rule is recorded."""
+    today = timezone.localdate()
+    offered = offered_entries(approvals, on=today)
+    previews = []
+    for item in standings_:
+        if item.rule is None or not offered or today > item.licence.expires_on:
+            continue
+        plain = [engine_entry(entry) for entry in item.entries.values()]
+        previews.append(
+            (item, requirements.preview(engine_rule(item.rule), engine_licence(item.licence), plain, offered))
+        )
+    return previews
