@@ -63,8 +63,11 @@ class LicenceForm(forms.ModelForm):
 
     class Meta:
         model = Licence
-        fields = ["board", "number", "jurisdiction", "expires_on"]
-        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields = ["board", "number", "jurisdiction", "expires_on", "first_licensed_on"]
+        widgets = {
+            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "first_licensed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
         error_messages = {
             "board": {"required": "Choose the board that issued the license."},
             "number": {"required": "Enter the license number."},
@@ -72,6 +75,7 @@ class LicenceForm(forms.ModelForm):
                 "required": "Enter the expiration date printed on the license.",
                 "invalid": "Enter the expiration date as a date, e.g. 2027-08-31.",
             },
+            "first_licensed_on": {"invalid": "Enter the date the license was first issued, e.g. 2026-03-15."},
         }
 
     def __init__(self, *args, **kwargs):

@@ -74,6 +74,7 @@ class Licence(models.Model):
     jurisdiction = models.CharField(
         "state or country",
         max_length=100,
+        validators=[validate_printable_line],
         help_text="Where the license was issued, e.g. Florida; for a national certification, the country.",
     )
     expires_on = models.DateField(
@@ -83,7 +84,7 @@ class Licence(models.Model):
         "first licensed on",
         null=True,
         blank=True,
-        help_text="When this license was first issued, if in its first renewal cycle: some boards ask less then.",
+        help_text="Only if the license is in its first renewal period: some boards ask fewer hours then.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

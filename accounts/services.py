@@ -23,25 +23,44 @@ def user_legal_name_update(*, user: User, legal_name: str) -> User:
 
 
 @transaction.atomic
-def licence_create(*, user: User, board, number: str, jurisdiction: str, expires_on: datetime.date) -> Licence:
+def licence_create(
+    *,
+    user: User,
+    board,
+    number: str,
+    jurisdiction: str,
+    expires_on: datetime.date,
+    first_licensed_on: datetime.date | None = None,
+) -> Licence:
     licence = Licence(user=user, board=board, number=normalise_licence_number(number))
-    return _licence_save(licence, jurisdiction=jurisdiction, expires_on=expires_on)
+    return _licence_save(licence, jurisdiction=jurisdiction, expires_on=expires_on, first_licensed_on=first_licensed_on)
 
 
 @transaction.atomic
-def licence_update(*, licence: Licence, board, number: str, jurisdiction: str, expires_on: datetime.date) -> Licence:
+def licence_update(
+    *,
+    licence: Licence,
+    board,
+    number: str,
+    jurisdiction: str,
+    expires_on: datetime.date,
+    first_licensed_on: datetime.date | None = None,
+) -> Licence:
     licence.board = board
     licence.number = normalise_licence_number(number)
-    return _licence_save(licence, jurisdiction=jurisdiction, expires_on=expires_on)
+    return _licence_save(licence, jurisdiction=jurisdiction, expires_on=expires_on, first_licensed_on=first_licensed_on)
 
 
 def licence_delete(*, licence: Licence) -> None:
     licence.delete()
 
 
-def _licence_save(licence: Licence, *, jurisdiction: str, expires_on: datetime.date) -> Licence:
+def _licence_save(
+    licence: Licence, *, jurisdiction: str, expires_on: datetime.date, first_licensed_on: datetime.date | None
+) -> Licence:
     licence.jurisdiction = jurisdiction.strip()
     licence.expires_on = expires_on
+    licence.first_licensed_on = first_licensed_on
     licence.full_clean()
     licence.save()
     return licence
