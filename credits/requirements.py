@@ -235,7 +235,7 @@ def cycle_window(rule: Rule, licence: Licence, *, ends_on: datetime.date | None 
     ends_on = ends_on or licence.expires_on
     starts_on = add_months(ends_on, -rule.cycle_months) + datetime.timedelta(days=1)
     first = licence.first_licensed_on
-    if first is not None and starts_on < first <= ends_on:
+    if first is not None and starts_on <= first <= ends_on:
         return Window(first, ends_on, first_cycle=True)
     return Window(starts_on, ends_on)
 
@@ -255,7 +255,8 @@ def progress(
     window = cycle_window(rule, licence, ends_on=ends_on)
     prorated = window.first_cycle and rule.first_cycle_hours_per_month is not None
     if prorated:
-        months = whole_months(window.starts_on, window.ends_on)
+        # The license is held through the end of the cycle's last day: April 1 to August 31 is 5 months.
+        months = whole_months(window.starts_on, window.ends_on + datetime.timedelta(days=1))
         required = min(rule.total_hours, (rule.first_cycle_hours_per_month * months).quantize(ZERO))
         required_live = ZERO  # a prorated cycle asks its own total and its first-cycle subjects only
     else:
