@@ -123,6 +123,15 @@ USERS = [
             {"board": "NCBTMB", "number": "4401287", "jurisdiction": "United States", "expires_on": "2028-03-31"},
         ],
     },
+    {
+        "email": "regulator@example.com",
+        "password": "demo-regulator-2026",
+        "legal_name": "Reggie Regulator",
+        "first_name": "Reggie",
+        "last_name": "Regulator",
+        "role": "regulator",
+        "groups": ["Regulators"],
+    },
 ]
 
 PROVIDER = {
@@ -183,3 +192,35 @@ DEMO_EVALUATION = {
     "useful_in_practice": 5,
     "comments": "The case vignettes were the most useful part.",
 }
+
+# The demo regulator audits the licensees of one board.
+DEMO_REGULATOR = {"email": "regulator@example.com", "board": "FL"}
+
+# Credits the demo practitioner reports from other (fictional) providers, each with a proof: one a reviewer
+# has verified, which counts toward the Florida license's live hours; one still awaiting review.
+DEMO_REPORTED_CREDITS = [
+    {
+        "title": "Hands-on Myofascial Release for the Lumbar Spine",
+        "provider_name": "Gulf Coast Bodywork Institute (demo provider)",
+        "provider_number": "DEMO-50-4471",
+        "board": "FL",
+        "completed_on": "2026-10-17",
+        "hours": "3",
+        "delivery": "live",
+        "categories": ["hands-on", "massage-technique"],
+        "proof": "pdf",
+        "verified_by": "reviewer@example.com",
+    },
+    {
+        "title": "Preventing Medical Errors in Massage Practice",
+        "provider_name": "Sunshine State CE Online (demo provider)",
+        "provider_number": "DEMO-50-8812",
+        "board": "FL",
+        "completed_on": "2026-11-14",
+        "hours": "2",
+        "delivery": "home_study",
+        "categories": ["medical-errors"],
+        "proof": "png",
+        "verified_by": None,
+    },
+]

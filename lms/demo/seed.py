@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import weasyprint
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.html import escape
+from PIL import Image, ImageDraw, ImageFont
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -48,7 +51,8 @@ from courses.services import (
     lesson_question_answer,
     lesson_question_ask,
 )
-from credits.models import Board, CreditCategory
+from credits.models import Board, CreditCategory, CreditEntry, EntrySource, Regulator, ReviewStatus
+from credits.services import reported_credit_create, reported_credit_review
 from lms.models import HomePage, ProviderSettings
 from quizzes import gift
 from quizzes.models import AnswerReveal, QuizKind, QuizPage
@@ -115,6 +119,8 @@ def seed_demo() -> SeedReport:
     report.certificates = [
         _demo_certificate(catalogue, slug, reason, report) for slug, reason in reference.DEMO_CERTIFICATES
     ]
+    _demo_regulator(boards, report)
+    _demo_reported_credits(boards, categories, report)
     return report
 
 
@@ -372,6 +378,72 @@ def _demo_certificate(catalogue, slug, revocation_reason, report):
         certificate_revoke(certificate=certificate, by=None, skip_permission_checks=True, reason=revocation_reason)
     report.created.append(f"certificate {certificate.printed_code} for {course.slug}")
     return certificate
+
+
+def _demo_regulator(boards, report):
+    """Binds the demo regulator to the board whose licensees they audit."""
+    spec = reference.DEMO_REGULATOR
+    user = get_user_model().objects.get(email=spec["email"])
+    _, created = Regulator.objects.get_or_create(user=user, defaults={"board": boards[spec["board"]]})
+    if created:
+        report.created.append(f"regulator {user.email} for {spec['board']}")
+
+
+def _demo_reported_credits(boards, categories, report):
+    """Credits the demo practitioner reports from elsewhere, through the report form's service, each with a
+    proof it checks as an upload; the demo reviewer verifies those the reference marks so."""
+    practitioner = get_user_model().objects.get(email=reference.DEMO_STUDY["practitioner"])
+    users = get_user_model().objects
+    for spec in reference.DEMO_REPORTED_CREDITS:
+        reported = CreditEntry.objects.filter(user=practitioner, source=EntrySource.REPORTED, title=spec["title"])
+        if reported.exists():
+            continue
+        data = {
+            "title": spec["title"],
+            "provider_name": spec["provider_name"],
+            "provider_number": spec["provider_number"],
+            "board": boards[spec["board"]],
+            "completed_on": _date(spec["completed_on"]),
+            "hours": Decimal(spec["hours"]),
+            "delivery": spec["delivery"],
+            "categories": [categories[slug] for slug in spec["categories"]],
+        }
+        entry = reported_credit_create(user=practitioner, data=data, proof=_demo_proof(spec, practitioner))
+        if spec["verified_by"]:
+            reviewer = users.get(email=spec["verified_by"])
+            # The demo reviewer has not set up two-factor yet, which the review screen asks of a person.
+            reported_credit_review(entry=entry, by=reviewer, verdict=ReviewStatus.VERIFIED, skip_permission_checks=True)
+        state = "verified" if spec["verified_by"] else "awaiting review"
+        report.created.append(f"reported credit {spec['title']} ({state})")
+
+
+def _demo_proof(spec, practitioner) -> ContentFile:
+    """A certificate of completion as another provider might send it: a PDF, or a photo of one as PNG."""
+    completed = _date(spec["completed_on"])
+    lines = [
+        spec["provider_name"],
+        "Certificate of completion",
+        practitioner.legal_name,
+        spec["title"],
+        f"{spec['hours']} CE hours, {spec['delivery'].replace('_', ' ')}, completed {completed:%B} {completed.day}, "
+        f"{completed.year}",
+        f"Provider number {spec['provider_number']}",
+    ]
+    if spec["proof"] == "pdf":
+        html = "".join(f"<p>{escape(line)}</p>" for line in lines)
+        return ContentFile(weasyprint.HTML(string=f"<h1>{escape(lines[1])}</h1>{html}").write_pdf(), name="proof.pdf")
+    image = Image.new("RGB", (900, 40 + 36 * len(lines)), "white")
+    try:
+        # Pillow's own font lacks the Vietnamese letters of the demo practitioner's name; DejaVu has them.
+        font = ImageFont.truetype("DejaVuSans.ttf", 22)
+    except OSError:
+        font = ImageFont.load_default(22)
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines):
+        draw.text((30, 20 + 36 * number), line, fill="black", font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return ContentFile(out.getvalue(), name="proof.png")
 
 
 def _final_assessment(course, report):
