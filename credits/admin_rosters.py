@@ -163,7 +163,7 @@ def batch_download(request, batch_id):
     layout = rosters.LAYOUTS[batch.layout]
     entries = list(
         CreditEntry.objects.filter(roster_line__batch=batch)
-        .select_related("board", "user", "course")
+        .select_related("board", "user")
         .order_by("completed_on", "pk")
     )
     name = f"{layout.filename}-{batch.board.code}-{timezone.localtime(batch.reported_at):%Y-%m-%d}-{batch.pk}"

@@ -34,7 +34,7 @@ import csv
 import datetime
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -295,7 +295,7 @@ def roster_csv(layout: Layout, rows: Iterable[RosterRow]) -> str:
 def _current_earned(board: Board):
     return CreditEntry.objects.filter(
         board=board, source=EntrySource.EARNED, withdrawn_at__isnull=True, superseded_by__isnull=True
-    ).select_related("board", "user", "course")
+    ).select_related("board", "user")
 
 
 def _reported_through_predecessors(entries: Sequence[CreditEntry]) -> set[int]:
@@ -339,7 +339,7 @@ class Unreported:
     entry: CreditEntry
     due_on: datetime.date
     days_left: int
-    licences: list[Licence] = field(default_factory=list)
+    licences: list[Licence]
 
     @property
     def overdue(self) -> bool:
