@@ -53,6 +53,7 @@ class RenewalRuleFactory(factory.django.DjangoModelFactory):
     def accepted_boards(self, create, boards, **kwargs):
         if create and boards:
             self.accepted_boards.set(boards)
+            self.save()  # a ParentalManyToManyField is written on save
 
 
 class RequirementLineFactory(factory.django.DjangoModelFactory):
@@ -68,6 +69,7 @@ class RequirementLineFactory(factory.django.DjangoModelFactory):
     def categories(self, create, categories, **kwargs):
         if create:
             self.categories.set(categories or [CreditCategoryFactory()])
+            self.save()  # a ParentalManyToManyField is written on save
 
 
 class CreditEntryFactory(factory.django.DjangoModelFactory):
