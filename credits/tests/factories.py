@@ -103,3 +103,40 @@ class CreditEntryFactory(factory.django.DjangoModelFactory):
     def categories(self, create, categories, **kwargs):
         if create and categories:
             self.categories.set(categories)
+
+
+def proof_pdf(name="certificate.pdf", text="Certificate of completion"):
+    """An upload holding a real one-page PDF, laid out by WeasyPrint as the site's certificates are."""
+    import weasyprint
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = weasyprint.HTML(string=f"<h1>{text}</h1><p>3 CE hours</p>").write_pdf()
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def image_bytes(kind="PNG", size=(240, 160), **save) -> bytes:
+    """A picture of noise (so that it compresses badly, like a photo) in `kind` format."""
+    import io
+    import random
+
+    from PIL import Image
+
+    noise = random.Random(11)
+    image = Image.frombytes("RGB", size, bytes(noise.randrange(256) for _ in range(size[0] * size[1] * 3)))
+    out = io.BytesIO()
+    image.save(out, format=kind, **save)
+    return out.getvalue()
+
+
+def proof_image(kind="PNG", name=None, **save):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    extension = "jpg" if kind == "JPEG" else kind.lower()
+    return SimpleUploadedFile(name or f"certificate.{extension}", image_bytes(kind, **save), f"image/{kind.lower()}")
+
+
+class ProvedCreditEntryFactory(CreditEntryFactory):
+    """A reported credit with a PNG proof in private storage, as the report form leaves it."""
+
+    proof = factory.django.FileField(filename="proof.png", data=factory.LazyFunction(lambda: image_bytes("PNG")))
+    proof_content_type = "image/png"
