@@ -140,3 +140,28 @@ class ProvedCreditEntryFactory(CreditEntryFactory):
 
     proof = factory.django.FileField(filename="proof.png", data=factory.LazyFunction(lambda: image_bytes("PNG")))
     proof_content_type = "image/png"
+
+
+# Regulators' audits
+
+
+class RegulatorFactory(factory.django.DjangoModelFactory):
+    """A member of the Regulators group bound to a board; RegulatorFactory(in_group=False) is one whose
+    user has been taken out of the group."""
+
+    class Meta:
+        model = "credits.Regulator"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory("accounts.tests.factories.UserFactory")
+    board = factory.SubFactory(BoardFactory)
+
+    @factory.post_generation
+    def in_group(self, create, extracted, **kwargs):
+        from django.contrib.auth.models import Group
+
+        from credits.models import REGULATORS
+
+        if create and extracted is not False:
+            group, _ = Group.objects.get_or_create(name=REGULATORS)
+            self.user.groups.add(group)
