@@ -412,13 +412,8 @@ def roster_batch_record(
     wanted = {entry.pk for entry in entries}
     if not wanted:
         raise RosterError("There are no completions to mark as reported.")
-    try:
-        with transaction.atomic():
-            batch = _record(board=board, layout=layout, wanted=wanted, reference=reference, by=by)
-    except IntegrityError:
-        # Another reviewer marked one of them in the meantime; the one-to-one line refuses the second.
-        raise RosterError("Some of these completions were marked as reported meanwhile; nothing was saved.") from None
-    return batch
+    with transaction.atomic():
+        return _record(board=board, layout=LAYOUTS[layout], wanted=wanted, reference=reference, by=by)
 
 
 def _record(*, board, layout, wanted, reference, by) -> RosterBatch:
@@ -437,19 +432,25 @@ def _record(*, board, layout, wanted, reference, by) -> RosterBatch:
         raise RosterError(
             f"{_count(len(replaced))} already reported under the certificate it replaces; nothing was saved."
         )
-    licences = licences_by_entry(current)
-    if missing := [entry for entry in current if not licences[entry.pk]]:
-        who = "1 of these completions has" if len(missing) == 1 else f"{len(missing)} of these completions have"
-        raise RosterError(f"{who} no license number on record, so cannot be reported yet; nothing was saved.")
+    rows = roster_rows(layout, current)
+    ready = {row.entry.pk for row in rows if row.reportable}
+    if blocked := {row.entry.pk: row.problem for row in rows if row.entry.pk not in ready}:
+        problem = next(iter(blocked.values()))
+        raise RosterError(f"{_count(len(blocked))} not ready to report ({problem}); nothing was saved.")
     batch = RosterBatch.objects.create(
-        board=board, layout=layout, reference=reference, reported_at=timezone.now(), reported_by=by
+        board=board, layout=layout.key, reference=reference, reported_at=timezone.now(), reported_by=by
     )
-    RosterLine.objects.bulk_create(RosterLine(batch=batch, entry=entry) for entry in current)
+    try:
+        with transaction.atomic():
+            RosterLine.objects.bulk_create(RosterLine(batch=batch, entry=entry) for entry in current)
+    except IntegrityError:
+        # Another reviewer marked one of them in the meantime: the one-to-one line refuses the second.
+        raise RosterError("Some of these completions were marked as reported meanwhile; nothing was saved.") from None
     log(
         instance=batch,
         action="credits.roster_report",
         user=by,
-        data={"board": board.code, "layout": layout, "completions": len(current), "reference": reference},
+        data={"board": board.code, "layout": layout.key, "completions": len(current), "reference": reference},
     )
     return batch
 

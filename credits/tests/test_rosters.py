@@ -150,6 +150,15 @@ def test_fsmtb_which_issues_no_licenses_reports_each_state_license(db, course):
     )
     assert row.reportable
     assert ce_broker.problem == rosters.NO_STATE
+    by = UserFactory()
+    with pytest.raises(rosters.RosterError, match=r"not ready to report \(CE Broker needs the board.s state"):
+        rosters.roster_batch_record(
+            board=fsmtb, layout="ce_broker", entries=[entry], reference="", by=by, skip_permission_checks=True
+        )
+    batch = rosters.roster_batch_record(
+        board=fsmtb, layout="fsmtb", entries=[entry], reference="", by=by, skip_permission_checks=True
+    )
+    assert list(batch.entries.all()) == [entry]
 
 
 def test_a_practitioner_without_a_license_number_is_flagged_left_out_of_the_file_and_not_marked(
@@ -168,7 +177,7 @@ def test_a_practitioner_without_a_license_number_is_flagged_left_out_of_the_file
     assert "Mark this completion as reported" in text
     assert "Bo Tran" in text and "No license number on record" in text
     assert [row[4] for row in rows] == ["MA11111"]
-    assert "no license number on record" in refused.content.decode()
+    assert "1 of these completions is not ready to report (No license number on record)" in refused.content.decode()
     assert not RosterBatch.objects.exists()
 
 
