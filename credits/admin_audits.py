@@ -32,7 +32,16 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return action == "view" and super().user_has_permission(user, action)
 
 
+class KeptPolicy(ModelPermissionPolicy):
+    """A regulator stays on record with their lookups (which protect it from deletion): one who no longer
+    audits is taken out of the Regulators group, which stops both their pages and their tokens."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+
 register_permission_policy(RecordLookup, ReadOnlyPolicy(RecordLookup))
+register_permission_policy(Regulator, KeptPolicy(Regulator))
 
 
 class RegulatorIndexView(IndexView):

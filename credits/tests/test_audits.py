@@ -424,6 +424,16 @@ def test_a_superuser_binds_a_regulator_to_a_board_in_the_admin(client, boards):
     assert "Tom Auditor" in listing and reverse("credits_audits_admin:tokens", args=[auditor.regulator.pk]) in listing
 
 
+def test_a_regulator_is_kept_with_their_lookups_rather_than_deleted(client, florida_regulator):
+    licence_record_lookup(regulator=florida_regulator, licence_number="MA1", channel="page", address=None)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.post(reverse("credits_regulators:delete", args=[florida_regulator.pk]))
+
+    assert response.status_code in (302, 403)
+    assert RecordLookup.objects.get().regulator == florida_regulator
+
+
 def test_only_superusers_reach_the_token_views(client, florida_regulator):
     token = RegulatorToken.objects.create(
         regulator=florida_regulator, name="x", prefix="ceaudit_abcd", token_hash="0" * 64, created_by=UserFactory()
