@@ -15,6 +15,7 @@ from itertools import groupby
 
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -66,7 +67,9 @@ def _due(today: datetime.date) -> list[tuple[Licence, int]]:
             user__is_active=True, expires_on__range=(today, today + datetime.timedelta(days=max(STEPS)))
         )
         .select_related("board", "user")
-        .prefetch_related("renewal_reminders")
+        .prefetch_related(
+            Prefetch("renewal_reminders", queryset=RenewalReminder.objects.filter(cycle_ends_on__gte=today))
+        )
         .order_by("user_id", "expires_on", "pk")
     )
     due = []
