@@ -161,13 +161,8 @@ def batch_download(request, batch_id):
     if file_format not in FORMATS:
         file_format = "xlsx"
     layout = rosters.LAYOUTS[batch.layout]
-    entries = list(
-        CreditEntry.objects.filter(roster_line__batch=batch)
-        .select_related("board", "user")
-        .order_by("completed_on", "pk")
-    )
     name = f"{layout.filename}-{batch.board.code}-{timezone.localtime(batch.reported_at):%Y-%m-%d}-{batch.pk}"
-    return _file(layout, rosters.roster_rows(layout, entries), file_format, name)
+    return _file(layout, rosters.batch_rows(batch), file_format, name)
 
 
 @permission_required(rosters.VIEW_PERMISSION, raise_exception=True)

@@ -411,6 +411,9 @@ class RosterBatch(models.Model):
 class RosterLine(models.Model):
     batch = models.ForeignKey(RosterBatch, on_delete=models.PROTECT, related_name="lines")
     entry = models.OneToOneField(CreditEntry, on_delete=models.PROTECT, related_name="roster_line")
+    rows = models.JSONField(
+        default=list, help_text="The entry's rows exactly as reported (license number and state included)."
+    )
 
     def __str__(self):
         return f"{self.entry} in {self.batch}"

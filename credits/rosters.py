@@ -32,6 +32,7 @@ cannot be marked reported until they add one.
 
 import csv
 import datetime
+from decimal import Decimal
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -442,7 +443,10 @@ def _record(*, board, layout, wanted, reference, by) -> RosterBatch:
     )
     try:
         with transaction.atomic():
-            RosterLine.objects.bulk_create(RosterLine(batch=batch, entry=entry) for entry in current)
+            RosterLine.objects.bulk_create(
+                RosterLine(batch=batch, entry=entry, rows=[_as_sent(row.cells) for row in rows if row.entry == entry])
+                for entry in current
+            )
     except IntegrityError:
         # Another reviewer marked one of them in the meantime: the one-to-one line refuses the second.
         raise RosterError("Some of these completions were marked as reported meanwhile; nothing was saved.") from None
@@ -453,6 +457,31 @@ def _record(*, board, layout, wanted, reference, by) -> RosterBatch:
         data={"board": board.code, "layout": layout.key, "completions": len(current), "reference": reference},
     )
     return batch
+
+
+def _as_sent(cells: dict) -> dict:
+    """A row's cells as JSON keeps them: dates as ISO text, hours as their decimal text."""
+    return {
+        key: value.isoformat() if isinstance(value, datetime.date) else str(value) if value is not None else ""
+        for key, value in cells.items()
+    }
+
+
+def batch_rows(batch: RosterBatch) -> list[RosterRow]:
+    """The batch's rows as they were reported, whatever the licenses on record say now."""
+    lines = batch.lines.select_related("entry").order_by("entry__completed_on", "entry__pk")
+    return [
+        RosterRow(
+            line.entry,
+            {
+                **cells,
+                "completed_on": datetime.date.fromisoformat(cells["completed_on"]),
+                "hours": Decimal(cells["hours"]) if cells.get("hours") else "",
+            },
+        )
+        for line in lines
+        for cells in line.rows
+    ]
 
 
 def _count(n: int) -> str:

@@ -12,6 +12,7 @@ import time_machine
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from accounts.models import Licence
 from accounts.tests.factories import LicenceFactory, UserFactory
 from certificates.services import certificate_reissue, certificate_revoke
 from certificates.tests.factories import issued_certificate
@@ -213,12 +214,14 @@ def test_the_reported_batches_list_who_when_how_many_and_download_again(reviewer
         board=florida, layout="ce_broker", entries=entries, reference="CEB-1", by=reviewer
     )
 
+    Licence.objects.filter(number="MA30000").update(number="MA39999")  # corrected after it was reported
+
     page = reviewer_client.get(reverse("credits_rosters:batches")).content.decode()
     again = csv_rows(reviewer_client.get(reverse("credits_rosters:batch_download", args=[batch.pk]), {"format": "csv"}))
     roster = reviewer_client.get(reverse("credits_rosters:roster"), roster_params(florida)).content.decode()
 
     assert "Dana Whitfield" in page and "CEB-1" in page and "<td>3</td>" in page
-    assert sorted(row[4] for row in again) == ["MA30000", "MA30001", "MA30002"]
+    assert sorted(row[4] for row in again) == ["MA30000", "MA30001", "MA30002"]  # as sent, not as corrected
     assert "0 completions ready to report" in roster
 
 
