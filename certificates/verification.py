@@ -5,10 +5,11 @@ import ipaddress
 from allauth.account.adapter import get_adapter
 from django.utils.crypto import salted_hmac
 
+from lms.ratelimit import Limit
+
 from .codes import MalformedCode, canonical, printed
 from .credentials import credential_url
 from .models import Certificate, CertificateLookup
-from .ratelimit import Limit
 
 MAX_BULK_CODES = 100
 # Generous for a board auditing rosters; tight on misses (well-formed codes never issued), which is

@@ -80,6 +80,7 @@ _MODEL_PERMISSIONS = {
         "credits.review_creditentry",
         "credits.add_rosterbatch",
         "credits.view_rosterbatch",
+        "credits.view_recordlookup",
     ],
     # Regulators read licensees' records on the public site, for the one board their Regulator record names.
     REGULATORS: [],

@@ -1,8 +1,8 @@
-"""Fixed-window counters on the shared cache (Redis in production), for any app's API limits.
+"""Fixed-window counters on the shared cache (Redis in production), per client and per kind of lookup:
+the verification API's and the audit API's limits.
 
-The same counters as certificates.ratelimit, here so that a lower layer (credits) can use them without
-importing a higher one. The embedded default cache (LocMem) limits per process; production runs Redis so
-that a limit holds across processes and servers.
+The embedded default cache (LocMem) limits per process, which still stops a single client hammering
+one process; production runs Redis so that the limit holds across processes and servers.
 """
 
 import time
