@@ -66,7 +66,7 @@ class ReportedCreditForm(forms.Form):
         label="CE hours",
         max_digits=5,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "max": str(MAX_HOURS)}),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "max": str(MAX_HOURS)}),
         help_text="As approved and printed on the certificate, e.g. 3 or 1.5.",
         error_messages={
             "required": "Enter the CE hours the certificate awards.",

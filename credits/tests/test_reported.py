@@ -225,6 +225,12 @@ def test_a_wrong_detail_is_refused_in_plain_words_and_nothing_is_saved(
     assert stored_files(proof_storage) == []
 
 
+def test_a_good_file_sent_with_a_wrong_detail_is_asked_for_again(client, practitioner):
+    page = client.post(reverse("credits:report"), report_data(proof_pdf(), hours="0")).content.decode()
+
+    assert "choose the proof file again" in page
+
+
 def test_a_row_that_fails_to_save_takes_its_file_with_it(practitioner, proof_storage, monkeypatch):
     def fail(**kwargs):
         raise RuntimeError("the database went away")
@@ -500,3 +506,22 @@ def test_the_record_costs_the_same_queries_for_5_and_50_entries(
         response = client.get(reverse("credits:record"))
 
     assert response.content.decode().count("Superseded") == len(range(0, count, 5))
+
+
+# The admin's frame (session, user, permissions, menu, two-factor check) and the page of credits with their
+# practitioners, boards and categories, and its count.
+REVIEW_QUEUE_QUERIES = 14
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_review_queue_costs_the_same_queries_for_5_and_50_credits(
+    client, reviewer, ethics, count, django_assert_max_num_queries
+):
+    for number in range(count):
+        ProvedCreditEntryFactory(title=f"Reported course {number}", categories=[ethics])
+    client.force_login(reviewer)
+
+    with django_assert_max_num_queries(REVIEW_QUEUE_QUERIES):
+        response = client.get(reverse("credits_reported_admin:index"))
+
+    assert response.content.decode().count("Reported course ") == count
