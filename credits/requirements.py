@@ -12,18 +12,21 @@ How hours count, in order:
    completion counts in one cycle only) it was not counted in an earlier one.
 2. One completion counts once per license: a course approved by several boards the license's board
    accepts counts under one approval, its own board's first.
-3. Maximums (a subject's, home study's) limit how many of the hours count toward the total. Entries
-   that fewer limits apply to are placed first, then by date, so that the hours counted are as many as
-   the limits allow and do not depend on the order entries are given in.
+3. Maximums (a subject's, home study's) limit how many of the hours count toward the total. As many
+   hours count as the limits allow (to the cent; where limits cross, an entry may count in part so that
+   others can count more), the earliest of entries under the same limits first, so that the hours
+   counted do not depend on the order entries are given in, and another course never lowers them.
 4. A subject's progress is its entries' hours up to its own maximum: a home-study limit caps the total
    and not what a subject has covered.
 """
 
 import calendar
 import datetime
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 ZERO = Decimal("0.00")
 
@@ -275,21 +278,15 @@ def progress(
     eligible = _one_approval_per_completion(rule, eligible, placements)
 
     caps = _caps(rule, lines)
-    used = dict.fromkeys(caps, ZERO)
-    # Entries fewer limits apply to go first: they cannot take room another entry needs more.
-    for entry in sorted(
-        eligible, key=lambda e: (sum(applies(e) for applies, _ in caps.values()), e.completed_on, e.key)
-    ):
-        limits = [name for name, (applies, _) in caps.items() if applies(entry)]
-        room = min([caps[name][1] - used[name] for name in limits], default=entry.hours)
-        hours = max(min(entry.hours, room), ZERO)
-        for name in limits:
-            used[name] += hours
+    shares = _most_hours(eligible, caps)
+    used = {name: sum((shares[e.key] for e in eligible if applies(e)), ZERO) for name, (applies, _) in caps.items()}
+    for entry in eligible:
+        hours = shares[entry.key]
         covering = tuple(line.label for line in lines if line.covers(entry))
         if hours == entry.hours:
             placements[entry.key] = Placement(entry, hours, COUNTED, "Counts in this cycle.", covering)
         else:
-            full = [name for name in limits if caps[name][1] - used[name] <= ZERO]
+            full = [name for name, (applies, cap) in caps.items() if applies(entry) and used[name] >= cap]
             placements[entry.key] = Placement(
                 entry,
                 hours,
@@ -396,6 +393,68 @@ def _caps(rule: Rule, lines: tuple[Line, ...]) -> dict:
         if line.max_hours is not None:
             caps[f"{hours_text(line.max_hours)}-hour {line.label}"] = (line.covers, line.max_hours)
     return caps
+
+
+def _most_hours(entries: list[Entry], caps: dict) -> dict[str, Decimal]:
+    """How many of each entry's hours count toward the total: as many in all as the limits allow.
+
+    Entries under the same limits are pooled, the earliest counted first; the pools' shares are the
+    solution of a small packing problem (one pool per set of limits that occurs), solved exactly. A
+    share finer than a cent is rounded down, and the room that leaves is filled again, the entries
+    under fewest limits first. (Placing entries one by one would leave room unused where limits cross,
+    and then another course could lower the total.)"""
+    limits_of = {e.key: frozenset(name for name, (applies, _) in caps.items() if applies(e)) for e in entries}
+    pools: dict[frozenset[str], list[Entry]] = {}
+    for entry in sorted(entries, key=lambda e: (e.completed_on, e.key)):
+        pools.setdefault(limits_of[entry.key], []).append(entry)
+    order = sorted((limits for limits in pools if limits), key=lambda limits: (len(limits), sorted(limits)))
+    solved = _packing([(limits, sum(e.hours for e in pools[limits])) for limits in order], caps)
+    shares = dict(zip(order, solved, strict=True))
+    room = {name: cap for name, (_, cap) in caps.items()}
+    counted = {}
+    for limits, pool in pools.items():
+        share = Decimal(math.floor(shares[limits] * 100)).scaleb(-2) if limits else None
+        for entry in pool:
+            counted[entry.key] = entry.hours if share is None else min(entry.hours, share)
+            if share is not None:
+                share -= counted[entry.key]
+            for name in limits:
+                room[name] -= counted[entry.key]
+    for entry in sorted(entries, key=lambda e: (len(limits_of[e.key]), e.completed_on, e.key)):
+        more = min([entry.hours - counted[entry.key], *(room[name] for name in limits_of[entry.key])])
+        if more > ZERO:
+            counted[entry.key] += more
+            for name in limits_of[entry.key]:
+                room[name] -= more
+    return counted
+
+
+def _packing(pools: list[tuple[frozenset[str], Decimal]], caps: dict) -> list[Fraction]:
+    """Shares of `pools` ((limits, hours) pairs) that add up to the most, each at most its hours and
+    those under each limit at most its cap: the simplex method on exact fractions, with Bland's rule
+    (the lowest-numbered candidates enter and leave), which cannot cycle."""
+    width = len(pools)
+    rows = [([Fraction(name in limits) for limits, _ in pools], Fraction(cap)) for name, (_, cap) in caps.items()]
+    rows += [([Fraction(i == j) for j in range(width)], Fraction(hours)) for i, (_, hours) in enumerate(pools)]
+    height = len(rows)
+    # Slack variables make each row an equation; the origin, all slack, is where the search starts.
+    tableau = [[*row, *(Fraction(i == k) for k in range(height)), bound] for i, (row, bound) in enumerate(rows)]
+    costs = [Fraction(-1)] * width + [Fraction(0)] * (height + 1)
+    basis = list(range(width, width + height))
+    while (column := next((j for j, cost in enumerate(costs[:-1]) if cost < 0), None)) is not None:
+        # The shares are bounded, so some row limits the entering variable.
+        _, _, pivot = min((row[-1] / row[column], basis[i], i) for i, row in enumerate(tableau) if row[column] > 0)
+        tableau[pivot] = [value / tableau[pivot][column] for value in tableau[pivot]]
+        for row in [*(row for i, row in enumerate(tableau) if i != pivot), costs]:
+            factor = row[column]
+            if factor:
+                row[:] = [value - factor * pivot_value for value, pivot_value in zip(row, tableau[pivot], strict=True)]
+        basis[pivot] = column
+    shares = [Fraction(0)] * width
+    for i, variable in enumerate(basis):
+        if variable < width:
+            shares[variable] = tableau[i][-1]
+    return shares
 
 
 def _capped(hours: Decimal, cap: Decimal | None) -> Decimal:
