@@ -25,7 +25,7 @@ def record(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def report(request):
-    form = ReportedCreditForm(request.POST or None, request.FILES or None)
+    form = ReportedCreditForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -51,7 +51,7 @@ def entry(request, entry_id):
 @login_required
 def correct(request, entry_id):
     found = _own_entry(request, entry_id)
-    form = CorrectionForm(request.POST or None, request.FILES or None, entry=found)
+    form = CorrectionForm(*_posted(request), entry=found)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -97,3 +97,8 @@ def _own_entry(request, entry_id):
     if found is None:
         raise Http404("No such entry in your CE record.")
     return found
+
+
+def _posted(request):
+    """A form's data and files: a POST is read as sent even when it carries nothing, so it shows what is missing."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)

@@ -225,6 +225,13 @@ def test_a_wrong_detail_is_refused_in_plain_words_and_nothing_is_saved(
     assert stored_files(proof_storage) == []
 
 
+def test_an_empty_post_says_what_is_missing(client, practitioner):
+    page = client.post(reverse("credits:report")).content.decode()
+
+    assert "Enter the course title." in page and "Attach the certificate" in page
+    assert not CreditEntry.objects.exists()
+
+
 def test_a_good_file_sent_with_a_wrong_detail_is_asked_for_again(client, practitioner):
     page = client.post(reverse("credits:report"), report_data(proof_pdf(), hours="0")).content.decode()
 
