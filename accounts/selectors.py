@@ -17,6 +17,7 @@ MFA_REQUIRED_PERMISSIONS = (
     "auth.change_group",
     "courses.hide_lessonpost",
     "certificates.revoke_certificate",
+    "credits.review_creditentry",
 )
 
 
