@@ -83,7 +83,7 @@ _MODEL_PERMISSIONS = {
         "credits.view_recordlookup",
     ],
     # Regulators read licensees' records on the public site, for the one board their Regulator record names.
-    REGULATORS: [],
+    REGULATORS: ["credits.audit_records"],
 }
 
 

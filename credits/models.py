@@ -431,6 +431,9 @@ class Regulator(models.Model):
 
     panels = [FieldPanel("user"), FieldPanel("board")]
 
+    class Meta:
+        permissions = [("audit_records", "Can look up licensees' CE records (the Regulators group)")]
+
     def __str__(self):
         return f"{self.user} ({self.board.code})"
 
