@@ -1,0 +1,86 @@
+"""Transcripts for their holder: a license's cycle, current or past, and the full record, as a page to
+print, a CSV file and a PDF. Another practitioner's license is a 404, as is a date that ends none of the
+license's printable cycles (`?cycle=` takes only the dates the page links to)."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from . import transcripts
+
+
+@require_GET
+@login_required
+def transcript(request, licence_id):
+    found = _licence_transcript(request, licence_id)
+    return TemplateResponse(request, "credits/transcripts/transcript.html", {"transcript": found})
+
+
+@require_GET
+@login_required
+def transcript_csv(request, licence_id):
+    found = _licence_transcript(request, licence_id)
+    return _attachment(
+        transcripts.licence_transcript_csv(found), "text/csv; charset=utf-8", transcripts.licence_filename(found, "csv")
+    )
+
+
+@require_GET
+@login_required
+def transcript_pdf(request, licence_id):
+    found = _licence_transcript(request, licence_id)
+    return _attachment(
+        transcripts.licence_transcript_pdf(found), "application/pdf", transcripts.licence_filename(found, "pdf")
+    )
+
+
+@require_GET
+@login_required
+def transcript_full(request):
+    found = transcripts.full_transcript(user=request.user)
+    return TemplateResponse(request, "credits/transcripts/full.html", {"transcript": found})
+
+
+@require_GET
+@login_required
+def transcript_full_csv(request):
+    found = transcripts.full_transcript(user=request.user)
+    return _attachment(
+        transcripts.full_transcript_csv(found), "text/csv; charset=utf-8", transcripts.full_filename(found, "csv")
+    )
+
+
+@require_GET
+@login_required
+def transcript_full_pdf(request):
+    found = transcripts.full_transcript(user=request.user)
+    return _attachment(
+        transcripts.full_transcript_pdf(found), "application/pdf", transcripts.full_filename(found, "pdf")
+    )
+
+
+def _licence_transcript(request, licence_id) -> transcripts.LicenceTranscript:
+    ends_on = None
+    if "cycle" in request.GET:
+        try:
+            ends_on = datetime.date.fromisoformat(request.GET["cycle"])
+        except ValueError:
+            raise Http404("A cycle is named by the date it ends, as YYYY-MM-DD.") from None
+    try:
+        found = transcripts.licence_transcript(user=request.user, licence_id=licence_id, ends_on=ends_on)
+    except transcripts.UnknownCycle:
+        raise Http404("No cycle of this license ends on that date.") from None
+    if found is None:
+        raise Http404("No such license among yours.")
+    return found
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    # The signed-in answer is sent `private, no-store` by lms.middleware.PrivateCacheControlMiddleware.
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
