@@ -1,12 +1,22 @@
 from django import forms
 
+from accounts.models import Licence
 from credits.models import DeliveryType
+from credits.presentation import licence_place
 
 from .models import CourseEvaluation, CourseLevel, Topic
 
 
+class LicenceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, licence):
+        return f"{licence_place(licence)} license {licence.number}"
+
+
 class CatalogueFilterForm(forms.Form):
-    """The catalogue's filters. Every field is optional, and one that does not validate is ignored."""
+    """The catalogue's filters. Every field is optional, and one that does not validate is ignored.
+
+    A signed-in practitioner may also keep the courses that count toward what one of their own licenses
+    still needs; any other license id is not a choice, so it is ignored like any other junk."""
 
     q = forms.CharField(label="Search courses", required=False, max_length=200)
     topic = forms.ModelChoiceField(
@@ -20,6 +30,22 @@ class CatalogueFilterForm(forms.Form):
     hours_min = forms.DecimalField(label="CE hours from", required=False, min_value=0, max_digits=5, decimal_places=2)
     hours_max = forms.DecimalField(label="CE hours to", required=False, min_value=0, max_digits=5, decimal_places=2)
     price = forms.ChoiceField(choices=[("", "Any price"), ("free", "Free"), ("paid", "Paid")], required=False)
+    licence = LicenceChoiceField(
+        label="Counts toward what I still need",
+        queryset=Licence.objects.none(),
+        required=False,
+        empty_label="Any course",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        licences = Licence.objects.none()
+        if user is not None and user.is_authenticated:
+            licences = Licence.objects.filter(user=user).select_related("board").order_by("expires_on", "pk")
+        if licences.exists():
+            self.fields["licence"].queryset = licences
+        else:
+            del self.fields["licence"]
 
     def valid_filters(self) -> dict:
         """The filters that validated; junk in any one field leaves the others working."""

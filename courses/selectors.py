@@ -8,11 +8,15 @@ from functools import reduce
 
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Prefetch, Q, QuerySet
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 from wagtail.search.utils import parse_query_string
 
+from accounts.models import Licence
 from credits.models import DeliveryType
+from credits.presentation import licence_place, licence_summary, people_date, preview_sentence
+from credits.selectors import Standing, course_previews, standings
 
 from .completion import CompletionState, completion_blockers
 from .forms import CatalogueFilterForm
@@ -35,18 +39,10 @@ CATALOGUE_PAGE_SIZE = 12
 CARD_IMAGE_FILTER = "fill-640x360"
 
 
-def catalogue_courses(*, index, filters: dict):
-    """Live courses under the catalogue matching the filters, best match first when searching."""
-    courses = (
-        CoursePage.objects.child_of(index)
-        .live()
-        .public()
-        .select_related("topic")
-        .prefetch_related(
-            Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_FILTER)),
-            Prefetch("approvals", queryset=CourseApproval.objects.select_related("board").order_by("board__code")),
-        )
-    )
+def catalogue_courses(*, index, filters: dict, needed_by: Standing | None = None):
+    """Live courses under the catalogue matching the filters, best match first when searching; with
+    `needed_by`, only those that would count toward something its license still needs."""
+    courses = CoursePage.objects.child_of(index).live().public()
     if "topic" in filters:
         courses = courses.filter(topic=filters["topic"])
     if "level" in filters:
@@ -61,6 +57,12 @@ def catalogue_courses(*, index, filters: dict):
         courses = courses.filter(price_amount=0)
     elif filters.get("price") == "paid":
         courses = courses.filter(price_amount__gt=0)
+    if needed_by is not None:
+        courses = courses.filter(id__in=courses_toward_unmet(needed_by, courses=courses))
+    courses = courses.select_related("topic").prefetch_related(
+        Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_FILTER)),
+        Prefetch("approvals", queryset=CourseApproval.objects.select_related("board").order_by("board__code")),
+    )
     # Quotes mark phrases; anything that looks like a search filter ("live:false") is dropped.
     _, query = parse_query_string(filters.get("q", ""), operator="and", zero_terms=None)
     if query is not None:
@@ -68,14 +70,58 @@ def catalogue_courses(*, index, filters: dict):
     return courses.order_by("title")
 
 
-def catalogue_page(*, index, query) -> dict:
-    """The template context of one catalogue page for the query string `query`."""
-    form = CatalogueFilterForm(query)
+def courses_toward_unmet(standing: Standing, *, courses) -> list[int]:
+    """The ids of `courses` whose completion today would move a requirement the license has not met yet:
+    a subject it lacks, its total while short, or its live minimum while short, for a live course."""
+    approvals = defaultdict(list)
+    for approval in (
+        CourseApproval.objects.filter(course__in=courses).select_related("board").prefetch_related("categories")
+    ):
+        approvals[approval.course_id].append(approval)
+    progress = standing.progress
+    live_short = progress.live_hours < progress.required_live_hours
+    live_kinds = {DeliveryType.LIVE, *([DeliveryType.WEBINAR] if progress.rule.webinar_counts_as_live else [])}
+    moving = []
+    for course_id, course_approvals in approvals.items():
+        for _, preview in course_previews([standing], course_approvals):
+            adds_needed_hours = preview.hours > 0 and (
+                progress.missing_hours > 0
+                or (live_short and any(approval.delivery in live_kinds for approval in course_approvals))
+            )
+            if preview.lines or adds_needed_hours:
+                moving.append(course_id)
+    return moving
+
+
+def catalogue_page(*, index, query, user=None) -> dict:
+    """The template context of one catalogue page for the query string `query`, as `user` sees it."""
+    form = CatalogueFilterForm(query, user=user)
     filters = form.valid_filters()
-    courses = Paginator(catalogue_courses(index=index, filters=filters), CATALOGUE_PAGE_SIZE).get_page(
-        query.get("page")
-    )
-    return {"filter_form": form, "courses": courses, "is_filtered": bool(filters)}
+    licence = filters.pop("licence", None)
+    standing = licence and next(item for item in standings(user=user) if item.licence.pk == licence.pk)
+    needed_by = standing if standing and standing.progress else None
+    courses = Paginator(
+        catalogue_courses(index=index, filters=filters, needed_by=needed_by), CATALOGUE_PAGE_SIZE
+    ).get_page(query.get("page"))
+    return {
+        "filter_form": form,
+        "courses": courses,
+        "is_filtered": bool(filters) or licence is not None,
+        "needed_note": standing and _needed_note(standing),
+    }
+
+
+def _needed_note(standing: Standing) -> str:
+    """What the "counts toward what I still need" filter did for this license, when it may surprise."""
+    place = licence_place(standing.licence)
+    if standing.progress is None:
+        return f"We do not have the {standing.licence.board.name}'s renewal rule yet, so every course is shown."
+    if standing.licence.expires_on < timezone.localdate():
+        expired = people_date(standing.licence.expires_on)
+        return f"Your {place} license expired on {expired}: no course counts toward it."
+    if standing.progress.met:
+        return f"Your {place} license has every hour this cycle asks for."
+    return ""
 
 
 def course_lessons(*, course, live_only: bool = True) -> list[LessonPage]:
@@ -139,12 +185,14 @@ def course_detail(*, course: CoursePage, user) -> dict:
     completion = progress and _completion_state(
         progress, user=user, assessments=assessments, evaluation_submitted=bool(evaluation_submitted)
     )
+    approvals = sorted(approvals, key=lambda approval: approval.sort_order or 0)
+    licences = standings(user=user) if user.is_authenticated else []
     return {
         "catalogue": course.get_parent(),
         "lessons": lessons,
         "assessments": assessments,
         "content_size": content_size_of(lessons),
-        "approvals": sorted(approvals, key=lambda approval: approval.sort_order or 0),
+        "approvals": approvals,
         "instructors": list(instructors),
         "enrollment": enrollment,
         "progress": progress,
@@ -152,7 +200,25 @@ def course_detail(*, course: CoursePage, user) -> dict:
         # A completion can be held back from its certificate (a lapsed approval), so ask for the certificate.
         "certified": bool(enrollment and enrollment.completed_at and enrollment.certificates.exists()),
         "completion_blockers": completion and completion_blockers(completion),
+        "has_licences": bool(licences),
+        # Once the course is completed its hours are in the record, and the dashboard shows them.
+        "credit_previews": [] if enrollment and enrollment.completed_at else credit_previews(licences, approvals),
     }
+
+
+@dataclass(frozen=True)
+class CreditPreview:
+    licence: Licence
+    sentence: str
+    counts: bool
+
+
+def credit_previews(licences: list[Standing], approvals) -> list[CreditPreview]:
+    """What completing the course today would add to each license whose board's rule is recorded."""
+    return [
+        CreditPreview(standing.licence, preview_sentence(standing, preview), preview.counts)
+        for standing, preview in course_previews(licences, approvals)
+    ]
 
 
 def enrollment_completion_state(*, enrollment) -> CompletionState:
@@ -301,7 +367,8 @@ def lesson_readable_by(*, user, lesson, course, enrollment) -> bool:
 
 
 def dashboard(*, user) -> dict:
-    """The practitioner's courses with their progress, in three queries whatever their number."""
+    """The practitioner's courses with their progress, and each license's standing toward its renewal, in a
+    fixed number of queries whatever the number of courses and CE record entries."""
     enrollments = list(
         Enrollment.objects.filter(user=user).select_related("course", "course__topic").order_by("-enrolled_at")
     )
@@ -314,6 +381,7 @@ def dashboard(*, user) -> dict:
         "current": current,
         "completed": completed,
         "study_minutes": sum(item.study_seconds for item in progress.values()) // 60,
+        "licences": [licence_summary(standing) for standing in standings(user=user)],
     }
 
 
