@@ -293,7 +293,7 @@ def entry_status(entry: CreditEntry) -> tuple[str, str]:
     if entry.withdrawn_at:
         return "Withdrawn", entry.withdrawn_reason
     if entry.source == EntrySource.EARNED:
-        return "Earned here", corrects
+        return "Valid", corrects
     if entry.review_status == ReviewStatus.REJECTED:
         return "Rejected", entry.review_note
     if entry.review_status == ReviewStatus.VERIFIED:
