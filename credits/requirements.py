@@ -286,7 +286,7 @@ def progress(
         if hours == entry.hours:
             placements[entry.key] = Placement(entry, hours, COUNTED, "Counts in this cycle.", covering)
         else:
-            full = [name for name, (applies, cap) in caps.items() if applies(entry) and used[name] >= cap]
+            full = [key[1] for key, (applies, cap) in caps.items() if applies(entry) and used[key] >= cap]
             placements[entry.key] = Placement(
                 entry,
                 hours,
@@ -382,16 +382,17 @@ def _under_other_approval(entry: Entry, winner: Entry) -> Placement:
 
 
 def _caps(rule: Rule, lines: tuple[Line, ...]) -> dict:
-    """The limits on hours toward the total, by name: (does it apply to an entry, how many hours)."""
+    """The limits on hours toward the total, by (position, name): (does it apply to an entry, how many
+    hours). The position keeps two limits apart that read alike."""
     caps = {}
     if rule.max_home_study_hours is not None:
-        caps[f"{hours_text(rule.max_home_study_hours)}-hour home-study"] = (
+        caps[(0, f"{hours_text(rule.max_home_study_hours)}-hour home-study")] = (
             lambda e: e.delivery == HOME_STUDY,
             rule.max_home_study_hours,
         )
-    for line in lines:
+    for position, line in enumerate(lines, start=1):
         if line.max_hours is not None:
-            caps[f"{hours_text(line.max_hours)}-hour {line.label}"] = (line.covers, line.max_hours)
+            caps[(position, f"{hours_text(line.max_hours)}-hour {line.label}")] = (line.covers, line.max_hours)
     return caps
 
 

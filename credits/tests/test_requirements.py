@@ -689,3 +689,25 @@ def test_the_seeded_rules_read_from_the_database_are_the_rules_these_tables_test
 
     read = {boards_rules[0].board.code: engine_rule(boards_rules[0]) for boards_rules in versions.values()}
     assert read == {code: seeded_rule(code) for code in RULES}
+
+
+def test_two_limits_that_read_alike_stay_two_limits():
+    # Two subjects both labelled "electives", each capped at 2 hours: 3 h in one and 3 h in the other
+    # count 2 + 2 = 4, not 2 as they would if the two limits were taken for one.
+    rule = Rule(
+        board="XX",
+        board_name="Board",
+        cycle_months=24,
+        total_hours=Decimal(10),
+        lines=(
+            Line("electives", frozenset({"a"}), max_hours=Decimal(2)),
+            Line("electives", frozenset({"b"}), max_hours=Decimal(2)),
+        ),
+    )
+    licence = Licence("XX", datetime.date(2027, 12, 31))
+    entries = [
+        entry("1", 3, "2026-03-01", board="XX", cats={"a"}),
+        entry("2", 3, "2026-04-01", board="XX", cats={"b"}),
+    ]
+
+    assert engine.progress(rule, licence, entries).counted_hours == Decimal(4)
