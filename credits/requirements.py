@@ -22,6 +22,7 @@ How hours count, in order:
 
 import calendar
 import datetime
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -107,6 +108,12 @@ class Window:
 
     def __contains__(self, day: datetime.date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    @functools.cached_property
+    def outside(self) -> str:
+        """Why an entry completed on another day does not count (worded once: a long record has many)."""
+        start, end = self.starts_on, self.ends_on
+        return f"Completed outside this cycle ({start:%B} {start.day}, {start.year} to {end:%B} {end.day}, {end.year})."
 
 
 # Why an entry did not count, or counted only in part: codes for code, words for people.
@@ -349,10 +356,7 @@ def _refusal(rule: Rule, window: Window, entry: Entry, counted_earlier) -> tuple
     elif not rule.takes_approval_of(entry.board):
         return BOARD_NOT_ACCEPTED, f"{rule.board_name} does not accept this approval."
     if entry.completed_on not in window:
-        return OUTSIDE_WINDOW, (
-            f"Completed outside this cycle ({window.starts_on:%B} {window.starts_on.day}, {window.starts_on.year} "
-            f"to {window.ends_on:%B} {window.ends_on.day}, {window.ends_on.year})."
-        )
+        return OUTSIDE_WINDOW, window.outside
     if rule.completion_counts_once and entry.completion in counted_earlier:
         return EARLIER_CYCLE, "Already counted in an earlier cycle."
     return None
