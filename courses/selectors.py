@@ -14,9 +14,18 @@ from wagtail.models import Page, Revision
 from wagtail.search.utils import parse_query_string
 
 from accounts.models import Licence
+from credits import requirements
 from credits.models import DeliveryType
 from credits.presentation import licence_place, licence_summary, people_date, preview_sentence
-from credits.selectors import Standing, course_previews, standings
+from credits.selectors import (
+    Standing,
+    course_previews,
+    engine_entry,
+    engine_licence,
+    engine_rule,
+    offered_entries,
+    standings,
+)
 
 from .completion import CompletionState, completion_blockers
 from .forms import CatalogueFilterForm
@@ -73,6 +82,9 @@ def catalogue_courses(*, index, filters: dict, needed_by: Standing | None = None
 def courses_toward_unmet(standing: Standing, *, courses) -> list[int]:
     """The ids of `courses` whose completion today would move a requirement the license has not met yet:
     a subject it lacks, its total while short, or its live minimum while short, for a live course."""
+    today = timezone.localdate()
+    if today > standing.licence.expires_on:
+        return []
     approvals = defaultdict(list)
     for approval in (
         CourseApproval.objects.filter(course__in=courses).select_related("board").prefetch_related("categories")
@@ -81,15 +93,21 @@ def courses_toward_unmet(standing: Standing, *, courses) -> list[int]:
     progress = standing.progress
     live_short = progress.live_hours < progress.required_live_hours
     live_kinds = {DeliveryType.LIVE, *([DeliveryType.WEBINAR] if progress.rule.webinar_counts_as_live else [])}
+    # course_previews would read the whole record into the engine's terms again for every course.
+    rule, licence = engine_rule(standing.rule), engine_licence(standing.licence)
+    recorded = [engine_entry(entry) for entry in standing.entries.values()]
     moving = []
     for course_id, course_approvals in approvals.items():
-        for _, preview in course_previews([standing], course_approvals):
-            adds_needed_hours = preview.hours > 0 and (
-                progress.missing_hours > 0
-                or (live_short and any(approval.delivery in live_kinds for approval in course_approvals))
-            )
-            if preview.lines or adds_needed_hours:
-                moving.append(course_id)
+        offered = offered_entries(course_approvals, on=today)
+        if not offered:
+            continue
+        preview = requirements.preview(rule, licence, recorded, offered)
+        adds_needed_hours = preview.hours > 0 and (
+            progress.missing_hours > 0
+            or (live_short and any(approval.delivery in live_kinds for approval in course_approvals))
+        )
+        if preview.lines or adds_needed_hours:
+            moving.append(course_id)
     return moving
 
 

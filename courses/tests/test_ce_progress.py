@@ -382,6 +382,8 @@ def test_the_catalog_keeps_the_courses_that_count_toward_what_a_license_still_ne
     # Both have their 24 hours (Florida takes NCBTMB's approvals) and lack ethics; Florida lacks live hours too.
     assert listed(certification) == ["Boundaries and Ethics"]
     assert listed(florida) == ["Boundaries and Ethics", "Fibromyalgia, hands-on"]
+    searched = QueryDict(f"licence={florida.pk}&q=fibromyalgia")
+    assert titles(catalogue_page(index=catalogue, query=searched, user=practitioner)) == ["Fibromyalgia, hands-on"]
 
 
 def test_the_catalog_filter_is_offered_only_with_the_practitioner_s_own_licenses(
