@@ -34,6 +34,7 @@ from .models import (
     RegulatorToken,
     RenewalRule,
 )
+from .transcripts import printed_code
 
 # Recognisable in a leaked file or a secret scanner's rules; the random part carries 256 bits.
 TOKEN_PREFIX = "ceaudit_"  # noqa: S105 - a public marker, not a secret
@@ -228,7 +229,7 @@ def _certificates(board: Board, entries: list[CreditEntry]) -> list[CertificateR
     return [
         CertificateRow(
             code=code,
-            printed_code=_printed(code),
+            printed_code=printed_code(code),
             course_title=entry.course.title if entry.course else entry.title,
             completed_on=entry.completed_on,
             hours=entry.hours,
@@ -237,11 +238,6 @@ def _certificates(board: Board, entries: list[CreditEntry]) -> list[CertificateR
         )
         for code, entry in chosen.items()
     ]
-
-
-def _printed(code: str) -> str:
-    """A certificate code the way certificates print it, `7K3M-9QXR-T2HW-4`, so it reads as on paper."""
-    return "-".join([code[0:4], code[4:8], code[8:12], code[12:]])
 
 
 def record_json(record: LicenceRecord, *, absolute) -> dict:
@@ -288,7 +284,7 @@ def _entry_json(entry: CreditEntry) -> dict:
         "categories": [category.name for category in entry.categories.all()],
         "delivery": entry.delivery,
         "completed_on": entry.completed_on.isoformat(),
-        "certificate_code": _printed(entry.certificate_code) if entry.certificate_code else None,
+        "certificate_code": printed_code(entry.certificate_code) if entry.certificate_code else None,
         "status": entry_status(entry),
         "withdrawn_reason": entry.withdrawn_reason or None,
     }

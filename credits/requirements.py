@@ -353,7 +353,9 @@ def _refusal(rule: Rule, window: Window, entry: Entry, counted_earlier) -> tuple
             return SELF_REPORT_NOT_ACCEPTED, f"{rule.board_name} does not accept self-reported credits."
         if entry.review_status != VERIFIED:
             return UNVERIFIED, "Self-reported: counts once a reviewer has verified it."
-    elif not rule.takes_approval_of(entry.board):
+    # A credit reported under another board's approval is that board's; one reported with no board is
+    # the reviewer's to verify.
+    if entry.board is not None and not rule.takes_approval_of(entry.board):
         return BOARD_NOT_ACCEPTED, f"{rule.board_name} does not accept this approval."
     if entry.completed_on not in window:
         return OUTSIDE_WINDOW, window.outside

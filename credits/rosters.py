@@ -32,10 +32,10 @@ cannot be marked reported until they add one.
 
 import csv
 import datetime
-from decimal import Decimal
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction

@@ -108,7 +108,7 @@ def engine_entry(entry: CreditEntry) -> requirements.Entry:
         source=entry.source,
         review_status=entry.review_status if entry.source == EntrySource.REPORTED else requirements.VERIFIED,
         superseded=entry.is_superseded,
-        withdrawn_reason=entry.withdrawn_reason if entry.withdrawn_at else "",
+        withdrawn_reason=(entry.withdrawn_reason or "Withdrawn.") if entry.withdrawn_at else "",
         review_note=entry.review_note,
     )
 

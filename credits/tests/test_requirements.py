@@ -593,6 +593,17 @@ def test_a_verified_reported_credit_counts_where_the_board_accepts_them():
     )
 
 
+def test_a_credit_reported_under_another_boards_approval_counts_only_where_that_board_is_taken():
+    texan = entry("texan", "2", IN_CYCLE, board="TX", cats=["ethics"], source=REPORTED)
+    national = entry("national", "2", IN_CYCLE, board="NCBTMB", cats=["ethics"], source=REPORTED)
+
+    florida = engine.progress(seeded_rule("FL"), licence("FL"), [texan, national])
+
+    assert florida.placement("texan").reason == BOARD_NOT_ACCEPTED  # Florida takes its own and NCBTMB's
+    assert florida.placement("national").reason == COUNTED
+    assert florida.counted_hours == 2
+
+
 def test_a_completion_counted_in_the_earlier_cycle_does_not_count_again():
     entries = [
         entry("reused", "2", IN_CYCLE, board="FL", completion="certificate:C"),
