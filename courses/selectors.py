@@ -14,15 +14,11 @@ from wagtail.models import Page, Revision
 from wagtail.search.utils import parse_query_string
 
 from accounts.models import Licence
-from credits import requirements
 from credits.models import DeliveryType
 from credits.presentation import licence_place, licence_summary, people_date, preview_sentence
 from credits.selectors import (
     Standing,
     course_previews,
-    engine_entry,
-    engine_licence,
-    engine_rule,
     offered_entries,
     standings,
 )
@@ -93,15 +89,12 @@ def courses_toward_unmet(standing: Standing, *, courses) -> list[int]:
     progress = standing.progress
     live_short = progress.live_hours < progress.required_live_hours
     live_kinds = {DeliveryType.LIVE, *([DeliveryType.WEBINAR] if progress.rule.webinar_counts_as_live else [])}
-    # course_previews would read the whole record into the engine's terms again for every course.
-    rule, licence = engine_rule(standing.rule), engine_licence(standing.licence)
-    recorded = [engine_entry(entry) for entry in standing.entries.values()]
     moving = []
     for course_id, course_approvals in approvals.items():
         offered = offered_entries(course_approvals, on=today)
         if not offered:
             continue
-        preview = requirements.preview(rule, licence, recorded, offered)
+        preview = standing.preview(offered)
         adds_needed_hours = preview.hours > 0 and (
             progress.missing_hours > 0
             or (live_short and any(approval.delivery in live_kinds for approval in course_approvals))

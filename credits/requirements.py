@@ -487,10 +487,19 @@ class Preview:
         return self.hours > ZERO or bool(self.lines)
 
 
-def preview(rule: Rule, licence: Licence, entries: list[Entry], offered: list[Entry]) -> Preview:
-    """`offered` are one course's entries (one per approval, sharing one completion) as if completed now."""
-    before = progress(rule, licence, entries)
-    after = progress(rule, licence, [*entries, *offered])
+def preview(
+    rule: Rule,
+    licence: Licence,
+    entries: list[Entry],
+    offered: list[Entry],
+    *,
+    before: Progress | None = None,
+    counted_earlier: frozenset[str] = frozenset(),
+) -> Preview:
+    """`offered` are one course's entries (one per approval, sharing one completion) as if completed now;
+    `before` is the license's progress without them, if it is known already (as it is for a catalog)."""
+    before = before or progress(rule, licence, entries, counted_earlier=counted_earlier)
+    after = progress(rule, licence, [*entries, *offered], counted_earlier=counted_earlier)
     placed = [after.placement(e.key) for e in offered]
     best = max(placed, key=lambda p: (p.hours, p.reason == COUNTED))
     moved = tuple(

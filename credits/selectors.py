@@ -21,6 +21,19 @@ class Standing:
     rule: RenewalRule | None  # None: no rule recorded for the board yet
     progress: requirements.Progress | None
     entries: dict[str, CreditEntry]  # by engine key, to show the placements with their records
+    record: tuple[requirements.Entry, ...] = ()  # the same entries in the engine's terms
+    counted_earlier: frozenset[str] = frozenset()
+
+    def preview(self, offered: list[requirements.Entry]) -> requirements.Preview:
+        """What `offered` (a course's entries, offered_entries) would add to this cycle."""
+        return requirements.preview(
+            self.progress.rule,
+            engine_licence(self.licence),
+            list(self.record),
+            offered,
+            before=self.progress,
+            counted_earlier=self.counted_earlier,
+        )
 
     @property
     def days_left(self) -> int:
@@ -114,18 +127,25 @@ def engine_entry(entry: CreditEntry) -> requirements.Entry:
 
 
 def standing(
-    licence: Licence, versions: list[RenewalRule], entries: list[CreditEntry], *, ends_on: datetime.date | None = None
+    licence: Licence,
+    versions: list[RenewalRule],
+    entries: list[CreditEntry],
+    *,
+    ends_on: datetime.date | None = None,
+    record: tuple[requirements.Entry, ...] | None = None,
 ) -> Standing:
     """The license's cycle ending on its expiration (or `ends_on`), against the rule in force: today's for
     the current cycle, the one in force at its end for a past one. The cycle before it is measured too, so
-    that a completion it counted does not count again."""
+    that a completion it counted does not count again. `record` is `entries` in the engine's terms, if
+    the caller has them already."""
     by_key = {str(entry.pk): entry for entry in entries}
     ends_on = ends_on or licence.expires_on
     today = timezone.localdate()
     rule = rule_in_force(versions, min(today, ends_on))
     if rule is None:
         return Standing(licence, None, None, by_key)
-    facts, plain = engine_licence(licence), [engine_entry(entry) for entry in entries]
+    facts = engine_licence(licence)
+    plain = record if record is not None else tuple(engine_entry(entry) for entry in entries)
     engine = engine_rule(rule)
     window = requirements.cycle_window(engine, facts, ends_on=ends_on)
     counted_earlier = frozenset()
@@ -140,6 +160,8 @@ def standing(
         rule,
         requirements.progress(engine, facts, plain, ends_on=ends_on, counted_earlier=counted_earlier),
         by_key,
+        plain,
+        counted_earlier,
     )
 
 
@@ -150,14 +172,15 @@ def standings(*, user) -> list[Standing]:
         return []
     versions = rule_versions(boards={licence.board_id for licence in licences})
     entries = list(credit_entries(user=user))
-    return [standing(licence, versions.get(licence.board_id, []), entries) for licence in licences]
+    record = tuple(engine_entry(entry) for entry in entries)
+    return [standing(licence, versions.get(licence.board_id, []), entries, record=record) for licence in licences]
 
 
 def offered_entries(approvals, *, on: datetime.date) -> list[requirements.Entry]:
     """A course's approvals as the entries its completion on `on` would make (duck-typed CourseApproval)."""
     return [
         requirements.Entry(
-            key=f"offered:{approval.pk}",
+            key=f"offered:{position}",  # approvals of a course in preview are not saved yet
             completion="offered",
             board=approval.board.code,
             hours=approval.approved_hours,
@@ -165,7 +188,7 @@ def offered_entries(approvals, *, on: datetime.date) -> list[requirements.Entry]
             delivery=approval.delivery,
             categories=frozenset(category.slug for category in approval.categories.all()),
         )
-        for approval in approvals
+        for position, approval in enumerate(approvals)
         if approval.expires_on >= on
     ]
 
@@ -174,12 +197,10 @@ def course_previews(standings_: list[Standing], approvals) -> list[tuple[Standin
     """What completing the course today would add to each license whose rule is recorded."""
     today = timezone.localdate()
     offered = offered_entries(approvals, on=today)
-    previews = []
-    for item in standings_:
-        if item.rule is None or not offered or today > item.licence.expires_on:
-            continue
-        plain = [engine_entry(entry) for entry in item.entries.values()]
-        previews.append(
-            (item, requirements.preview(engine_rule(item.rule), engine_licence(item.licence), plain, offered))
-        )
-    return previews
+    if not offered:
+        return []
+    return [
+        (item, item.preview(offered))
+        for item in standings_
+        if item.rule is not None and today <= item.licence.expires_on
+    ]

@@ -47,7 +47,7 @@ class CourseIndexPage(DeletedWhollyOrNotAtAll, Page):
         from ..selectors import catalogue_page
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalogue_page(index=self, query=request.GET))
+        context.update(catalogue_page(index=self, query=request.GET, user=request.user))
         return context
 
 

@@ -386,6 +386,22 @@ def test_the_catalog_keeps_the_courses_that_count_toward_what_a_license_still_ne
     assert titles(catalogue_page(index=catalogue, query=searched, user=practitioner)) == ["Fibromyalgia, hands-on"]
 
 
+def test_the_catalog_page_filters_by_what_the_chosen_license_still_needs(
+    client, catalogue, certified, approved_courses
+):
+    practitioner, certification, florida = certified
+    client.force_login(practitioner)
+
+    unfiltered = page(client.get(catalogue.url))
+    for_florida = page(client.get(catalogue.url, {"licence": florida.pk}))
+
+    def listed(soup):
+        return sorted(title.get_text(strip=True) for title in soup.select(".card__title"))
+
+    assert listed(unfiltered) == ["Boundaries and Ethics", "Fibromyalgia, hands-on", "Texas Human Trafficking"]
+    assert listed(for_florida) == ["Boundaries and Ethics", "Fibromyalgia, hands-on"]
+
+
 def test_the_catalog_filter_is_offered_only_with_the_practitioner_s_own_licenses(
     catalogue, certified, approved_courses
 ):
