@@ -1,7 +1,6 @@
 """The requirement engine's answers in the words a practitioner reads them, written once for the
 dashboard, the course page and the catalog (and for anything else that shows a license's standing)."""
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -156,22 +155,19 @@ def not_counting_in_cycle(standing: Standing) -> list[NotCounting]:
     ]
 
 
-_LIMIT = re.compile(r"^Over the (?P<limit>.+) limit:")
-
-
 def preview_sentence(standing: Standing, preview: requirements.Preview) -> str:
     """What completing a course would add to one license, in one sentence."""
     place = licence_place(standing.licence)
     moved = and_list(label for label, _ in preview.lines)
-    limit = _LIMIT.match(preview.explanation) if preview.reason == requirements.OVER_CAP else None
+    limit = " and ".join(preview.limits)
     if limit:
         if preview.hours > ZERO:
             sentence = (
-                f"Would go over {place}'s {limit['limit']} limit by "
+                f"Would go over {place}'s {limit} limit by "
                 f"{hours_phrase(preview.offered_hours - preview.hours)}, so {hours_phrase(preview.hours)} would count"
             )
         else:
-            sentence = f"Adds no hours to your {place} license's total: its {limit['limit']} limit is reached"
+            sentence = f"Adds no hours to your {place} license's total: its {limit} limit is reached"
         return f"{sentence}; it would still count toward {moved}." if moved else f"{sentence}."
     if preview.hours > ZERO:
         counted = hours_phrase(preview.hours)

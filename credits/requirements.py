@@ -139,6 +139,7 @@ class Placement:
     reason: str  # COUNTED, or what kept some or all of it out
     explanation: str
     lines: tuple[str, ...] = ()  # labels of the subject requirements it counts toward
+    limits: tuple[str, ...] = ()  # over a limit: which ones were full ("12-hour home-study")
 
     @property
     def counted(self) -> bool:
@@ -300,6 +301,7 @@ def progress(
                 OVER_CAP,
                 f"Over the {' and '.join(full)} limit: {hours_text(hours)} of {hours_text(entry.hours)} hours count.",
                 covering,
+                tuple(full),
             )
 
     counted = [placements[e.key] for e in eligible]
@@ -481,6 +483,7 @@ class Preview:
     lines: tuple[tuple[str, Decimal], ...]  # subject requirements it would move, and by how much
     explanation: str  # why not all of it would count, or why none would
     reason: str
+    limits: tuple[str, ...] = ()  # the limits it would go over
 
     @property
     def counts(self) -> bool:
@@ -513,4 +516,5 @@ def preview(
         lines=moved,
         explanation=best.explanation,
         reason=best.reason,
+        limits=best.limits,
     )

@@ -146,8 +146,8 @@ def test_a_practitioner_with_records_is_not_deleted_alone_or_in_bulk(admin_clien
     certificate = issued_certificate(catalogue, legal_name="Rosa Delgado")
     holder = certificate.enrollment.user
     refusal = (
-        "“Rosa Delgado” cannot be deleted: the account has enrollments, which must be kept as records for six "
-        "years. Deactivate the account instead."
+        "“Rosa Delgado” cannot be deleted: the account has CE record entries and enrollments, which must be kept "
+        "as records for six years. Deactivate the account instead."
     )
 
     alone = admin_client.post(reverse("wagtailusers_users:delete", args=[holder.pk]), follow=True)
