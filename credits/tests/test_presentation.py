@@ -72,13 +72,19 @@ D = Decimal
                 (),
                 "Over the 12-hour home-study limit: 0.25 of 1.25 hours count.",
                 requirements.OVER_CAP,
+                ("12-hour home-study",),
             ),
             "Would go over New York's 12-hour home-study limit by 1 hour, so 0.25 hours would count.",
         ),
         (
             standing_in("New York"),
             Preview(
-                D("0"), D("2"), (), "Over the 12-hour home-study limit: 0 of 2 hours count.", requirements.OVER_CAP
+                D("0"),
+                D("2"),
+                (),
+                "Over the 12-hour home-study limit: 0 of 2 hours count.",
+                requirements.OVER_CAP,
+                ("12-hour home-study",),
             ),
             "Adds no hours to your New York license's total: its 12-hour home-study limit is reached.",
         ),
@@ -90,6 +96,7 @@ D = Decimal
                 (("ethics", D("2")),),
                 "Over the 4-hour self-care limit: 0 of 2 hours count.",
                 requirements.OVER_CAP,
+                ("4-hour self-care",),
             ),
             "Adds no hours to your NCBTMB license's total: its 4-hour self-care limit is reached; "
             "it would still count toward ethics.",
