@@ -196,10 +196,11 @@ def _holders(board: Board, licences: list[Licence]) -> list[HolderRecord]:
     )
     boards = {board.pk, *(accepted.pk for accepted in (rule.accepted_boards.all() if rule else []))}
     # What the board's rule takes, as the requirement engine reads it: approvals by the board or one it
-    # accepts; reported credits, whatever board they name, where the rule accepts self-reported credits.
+    # accepts; reported credits where the rule accepts self-reported credits, unless they name a board
+    # it does not take (that credit is another board's, and none of this regulator's business).
     taken = Q(source=EntrySource.EARNED, board_id__in=boards)
     if rule is None or rule.accepts_self_reported:
-        taken |= Q(source=EntrySource.REPORTED)
+        taken |= Q(source=EntrySource.REPORTED) & (Q(board__isnull=True) | Q(board_id__in=boards))
     entries_by_user: dict[int, list[CreditEntry]] = {}
     for entry in (
         CreditEntry.objects.filter(taken, user_id__in={licence.user_id for licence in licences})

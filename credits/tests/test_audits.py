@@ -142,6 +142,18 @@ def test_a_rule_without_self_reported_credits_leaves_them_out(client, boards, pr
     assert [e["title"] for e in holder["entries"]] == ["Florida Laws and Rules"]
 
 
+def test_a_credit_reported_under_another_boards_approval_is_not_shown(client, boards, practitioner, florida_regulator):
+    CreditEntryFactory(user=practitioner, board=boards[1], title="Texas Ethics Seminar", provider_name="Austin CE")
+
+    [holder] = api(client, "MA12345", issued_token(florida_regulator)).json()["holders"]
+    client.force_login(florida_regulator.user)
+    html = look_up(client, "MA12345").content.decode()
+
+    assert "Sports Massage Workshop" in {e["title"] for e in holder["entries"]}
+    assert "Texas Ethics Seminar" not in {e["title"] for e in holder["entries"]}
+    assert "Texas Ethics Seminar" not in html and "Austin CE" not in html
+
+
 def _without_number(text: str, number: str) -> str:
     text = text.replace(number, "<number>")
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
