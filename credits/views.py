@@ -13,6 +13,7 @@ from . import reported_selectors as selectors
 from . import services
 from .forms import CorrectionForm, ReportedCreditForm
 from .proofs import EXTENSIONS
+from .transcripts import printed_code
 
 
 @require_GET
@@ -44,7 +45,9 @@ def report(request):
 @login_required
 def entry(request, entry_id):
     found = _own_entry(request, entry_id)
-    return TemplateResponse(request, "credits/record/entry.html", {"entry": found})
+    # The record stores the code without dashes; the practitioner compares it with the certificate's print.
+    code = printed_code(found.certificate_code) if found.certificate_code else ""
+    return TemplateResponse(request, "credits/record/entry.html", {"entry": found, "certificate_code": code})
 
 
 @require_http_methods(["GET", "POST"])

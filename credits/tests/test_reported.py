@@ -319,6 +319,14 @@ def test_the_record_shows_each_status_with_its_reason(client, practitioner):
     assert page.count("Corrected course") == 2
 
 
+def test_an_earned_entry_prints_its_certificate_code_as_the_certificate_does(client, practitioner):
+    entry = CreditEntryFactory(user=practitioner, earned=True, certificate_code="FLAW00000000A")
+
+    page = client.get(reverse("credits:entry", args=[entry.pk])).content.decode()
+
+    assert "FLAW-0000-0000-A" in page and "FLAW00000000A" not in page
+
+
 def _facts(entry):
     return {
         "title": entry.title,
