@@ -98,10 +98,6 @@ class LicenceSummary:
     def progress(self):
         return self.standing.progress
 
-    @property
-    def place(self) -> str:
-        return licence_place(self.licence)
-
 
 def licence_summary(standing: Standing) -> LicenceSummary:
     progress = standing.progress

@@ -35,14 +35,6 @@ class Standing:
             counted_earlier=self.counted_earlier,
         )
 
-    @property
-    def days_left(self) -> int:
-        return (self.licence.expires_on - timezone.localdate()).days
-
-    def placed_entries(self):
-        """(entry, placement) pairs in date order, for the transcript and the record page."""
-        return [(self.entries[p.entry.key], p) for p in self.progress.placements] if self.progress else []
-
 
 def credit_entries(*, user):
     """The user's whole record, newest first, with what the engine and the pages read of each entry."""
