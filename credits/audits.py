@@ -179,7 +179,14 @@ def licence_record_lookup(*, regulator: Regulator, licence_number: str, channel:
     board = regulator.board
     licences = list(Licence.objects.filter(board=board, number=number).select_related("user").order_by("pk"))
     RecordLookup.objects.bulk_create(
-        RecordLookup(regulator=regulator, licence=licence, licence_number=number, channel=channel, address=address)
+        RecordLookup(
+            regulator=regulator,
+            licence=licence,
+            holder=licence and licence.user,
+            licence_number=number,
+            channel=channel,
+            address=address,
+        )
         for licence in licences or [None]
     )
     if not licences:

@@ -466,6 +466,14 @@ class RecordLookup(models.Model):
     licence = models.ForeignKey(
         "accounts.Licence", null=True, blank=True, on_delete=models.SET_NULL, related_name="record_lookups"
     )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="record_lookups",
+        help_text="Whose record was read: kept when the license is later removed, so that they still see it.",
+    )
     licence_number = models.CharField("license number asked for", max_length=60)
     channel = models.CharField(max_length=10, choices=LookupChannel.choices)
     address = models.GenericIPAddressField(null=True, blank=True)
@@ -473,7 +481,7 @@ class RecordLookup(models.Model):
 
     class Meta:
         ordering = ["-looked_up_at"]
-        indexes = [models.Index(fields=["licence", "looked_up_at"])]
+        indexes = [models.Index(fields=["licence", "looked_up_at"]), models.Index(fields=["holder", "looked_up_at"])]
 
     def __str__(self):
         return f"{self.regulator} looked up {self.licence_number} at {self.looked_up_at:%Y-%m-%d %H:%M}"

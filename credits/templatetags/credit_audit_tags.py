@@ -14,8 +14,8 @@ SHOWN = 50
 def record_lookups_for(user):
     """Who looked at the user's CE record and when, newest first; never from which address."""
     lookups = list(
-        RecordLookup.objects.filter(licence__user=user)
-        .select_related("regulator__user", "regulator__board", "licence")
+        RecordLookup.objects.filter(holder=user)
+        .select_related("regulator__user", "regulator__board")
         .order_by("-looked_up_at", "-pk")[: SHOWN + 1]
     )
     return {"lookups": lookups[:SHOWN], "more": len(lookups) > SHOWN}

@@ -222,6 +222,17 @@ def test_the_profile_shows_only_the_practitioners_own_lookups(client, practition
     assert "Dana Whitfield" in client.get(reverse("accounts:profile")).content.decode()
 
 
+def test_a_practitioner_still_sees_a_lookup_after_removing_the_license(client, florida_regulator, boards):
+    licence = LicenceFactory(board=boards[0], number="MA56565")
+    licence_record_lookup(regulator=florida_regulator, licence_number="MA56565", channel="api", address=None)
+    licence.delete()
+    client.force_login(licence.user)
+
+    section = client.get(reverse("accounts:profile")).content.decode().split("Who looked at your CE record")[1]
+
+    assert "Dana Whitfield" in section and "MA56565" in section
+
+
 def test_two_practitioners_who_recorded_the_same_number_are_shown_apart(client, boards, florida_regulator):
     LicenceFactory(user=UserFactory(legal_name="Ana Reyes"), board=boards[0], number="MA777")
     LicenceFactory(user=UserFactory(legal_name="Ben Cole"), board=boards[0], number="MA777")
