@@ -389,7 +389,7 @@ def test_the_catalog_keeps_the_courses_that_count_toward_what_a_license_still_ne
 def test_the_catalog_page_filters_by_what_the_chosen_license_still_needs(
     client, catalogue, certified, approved_courses
 ):
-    practitioner, certification, florida = certified
+    practitioner, _, florida = certified
     client.force_login(practitioner)
 
     unfiltered = page(client.get(catalogue.url))
