@@ -48,7 +48,8 @@ def ledger_certificate_withdraw(*, certificate_code: str, reason: str, by=None) 
     """A revoked certificate's entries stop counting, saying why; they stay in the record."""
     with transaction.atomic():
         entries = list(
-            CreditEntry.objects.select_for_update().filter(
+            # Only the entries' own rows are locked: PostgreSQL locks no nullable side of an outer join.
+            CreditEntry.objects.select_for_update(of=("self",)).filter(
                 certificate_code=certificate_code, withdrawn_at__isnull=True, superseded_by__isnull=True
             )
         )
@@ -65,7 +66,7 @@ def ledger_certificate_reissue(*, old_code: str, new_code: str, reason: str, by=
     so the completion keeps one set of entries that counts."""
     created = []
     with transaction.atomic():
-        old_entries = CreditEntry.objects.select_for_update().filter(
+        old_entries = CreditEntry.objects.select_for_update(of=("self",)).filter(
             certificate_code=old_code, superseded_by__isnull=True
         )
         for old in old_entries.prefetch_related("categories"):
