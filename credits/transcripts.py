@@ -378,20 +378,12 @@ def licence_transcript_csv(transcript: LicenceTranscript) -> bytes:
         entry = completion.entry
         rows.append(
             (
-                entry.completed_on.isoformat(),
-                entry.title,
-                entry.provider_name,
-                entry.provider_number,
-                entry.board.name if entry.board_id else "",
-                entry.approval_number,
-                entry.get_delivery_display(),
-                "; ".join(completion.categories),
+                *_course_cells(entry, completion.categories),
                 _hours(completion.approved_hours),
                 _hours(completion.counted_hours),
                 "; ".join(completion.lines),
                 "" if completion.counted_in_full else completion.explanation,
-                completion.certificate.code if completion.certificate else "",
-                completion.certificate.verification_url if completion.certificate else "",
+                *_certificate_cells(completion.certificate),
             )
         )
     rows += [(), ("Requirement", "Minimum hours", "Limit", "Hours counted", "Met")]
@@ -442,23 +434,33 @@ def full_transcript_csv(transcript: FullTranscript) -> bytes:
         entry = line.entry
         rows.append(
             (
-                entry.completed_on.isoformat(),
-                entry.title,
-                entry.provider_name,
-                entry.provider_number,
-                entry.board.name if entry.board_id else "",
-                entry.approval_number,
-                entry.get_delivery_display(),
-                "; ".join(line.categories),
+                *_course_cells(entry, line.categories),
                 _hours(entry.hours),
                 entry.get_source_display(),
                 line.status,
                 line.status_note,
-                line.certificate.code if line.certificate else "",
-                line.certificate.verification_url if line.certificate else "",
+                *_certificate_cells(line.certificate),
             )
         )
     return _csv(rows)
+
+
+def _course_cells(entry, categories) -> tuple:
+    """What both transcripts print first of a completion: when, what, from whom, under which approval."""
+    return (
+        entry.completed_on.isoformat(),
+        entry.title,
+        entry.provider_name,
+        entry.provider_number,
+        entry.board.name if entry.board_id else "",
+        entry.approval_number,
+        entry.get_delivery_display(),
+        "; ".join(categories),
+    )
+
+
+def _certificate_cells(certificate) -> tuple:
+    return (certificate.code, certificate.verification_url) if certificate else ("", "")
 
 
 def _provider_rows(provider: Provider):
