@@ -1,7 +1,7 @@
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from . import admin_audits, admin_reported, admin_rosters  # noqa: F401 (each registers its own hooks)
+from . import admin_audits, admin_reported, admin_rosters, admin_transcripts  # noqa: F401 (each registers its own hooks)
 from .viewsets import BoardsViewSetGroup
 
 register_snippet(BoardsViewSetGroup)
