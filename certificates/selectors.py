@@ -2,7 +2,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
-from wagtail.models import Site
+
+from lms.models import site_root
 
 from .models import Certificate
 
@@ -17,12 +18,6 @@ def certificates_of(*, user) -> list[Certificate]:
     for certificate in certificates:
         certificate.links = sharing_links(certificate, root=root)
     return certificates
-
-
-def site_root() -> str:
-    """The public site's address, for links in emails and PDFs that leave it."""
-    site = Site.objects.filter(is_default_site=True).first()
-    return site.root_url if site else ""
 
 
 def absolute_url(view_name: str, *args, root: str | None = None) -> str:

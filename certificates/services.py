@@ -8,7 +8,6 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import Site
 
 from accounts.selectors import user_has_mfa
 from courses.completion import completion_blockers
@@ -17,7 +16,7 @@ from courses.selectors import enrollment_completion_state
 from courses.services import REVIEWERS, enrollment_completion_record
 from credits.services import ledger_certificate_reissue, ledger_certificate_withdraw, ledger_record_certificate
 from lms.errors import DomainError, NotPermitted
-from lms.models import ProviderSettings
+from lms.models import ProviderSettings, default_provider
 
 from .codes import new_code
 from .models import Certificate, CertificateKind
@@ -60,7 +59,7 @@ def completion_record(*, enrollment: Enrollment) -> CompletionOutcome:
             if not current:
                 _alert_reviewers(course, lapsed, enrollment=locked, held_back=True)
                 return CompletionOutcome(held_back=_held_back_reason(lapsed))
-            provider = _provider()
+            provider = default_provider()
             gaps = _provider_gaps(provider)
             if gaps:
                 _alert_reviewers_of_gaps(gaps)
@@ -185,7 +184,7 @@ def certificate_reissue(
         user = old.enrollment.user
         if not user.legal_name.strip():
             raise RevocationError("The practitioner has no legal name on record to print.")
-        provider = _provider()
+        provider = default_provider()
         gaps = _provider_gaps(provider)
         if gaps:
             raise RevocationError(f"The provider details lack {' and '.join(gaps)}: fill them in first.")
@@ -220,11 +219,6 @@ def _original_certificate(enrollment) -> Certificate | None:
 def _kind_for(enrollment) -> str:
     """NCBTMB: achievement when a test was passed, completion for attendance alone."""
     return CertificateKind.ACHIEVEMENT if enrollment.final_test_passed_at else CertificateKind.COMPLETION
-
-
-def _provider() -> ProviderSettings:
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    return ProviderSettings.for_site(site) if site else ProviderSettings()
 
 
 def _provider_gaps(provider: ProviderSettings) -> list[str]:

@@ -19,10 +19,9 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Site
 
 from accounts.models import Licence
-from lms.models import ProviderSettings
+from lms.models import default_provider, site_root
 from lms.validators import one_line
 
 from .models import RenewalReminder
@@ -43,10 +42,7 @@ def renewal_reminders_send(*, today: datetime.date | None = None) -> int:
     if not due:
         return 0
     versions = rule_versions(boards={licence.board_id for licence, _ in due})
-    site = Site.objects.filter(is_default_site=True).first()
-    root = site.root_url if site else ""
-    provider = ProviderSettings.for_site(site).name if site else ""
-    context = {"dashboard_url": root + reverse("courses:dashboard"), "provider": provider}
+    context = {"dashboard_url": site_root() + reverse("courses:dashboard"), "provider": default_provider().name}
     sent = 0
     with get_connection() as connection:
         for _, group in groupby(due, key=lambda item: item[0].user_id):

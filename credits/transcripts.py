@@ -16,13 +16,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import Site
 from weasyprint import HTML
 
 from accounts.models import Licence
 from accounts.selectors import licence_for_user, licences_for_user
 from lms.exports import spreadsheet_text
-from lms.models import ProviderSettings
+from lms.models import default_provider, default_site
 
 from . import requirements, selectors
 from .models import CreditEntry, EntrySource, RenewalRule, ReviewStatus
@@ -42,9 +41,9 @@ class Provider:
 
 
 def provider_details() -> Provider:
-    """The default site's provider details, read as certificates read them."""
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    details = ProviderSettings.for_site(site) if site else ProviderSettings()
+    """The default site's provider details, as certificates print them."""
+    site = default_site()
+    details = default_provider(site=site)
     return Provider(details.name, details.email, details.postal_address, site.root_url if site else "")
 
 

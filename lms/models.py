@@ -2,7 +2,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from lms.records import DeletedWhollyOrNotAtAll
 
@@ -55,3 +55,21 @@ class ProviderSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "provider details"
+
+
+def default_site() -> Site | None:
+    """The site that emails, PDFs and background jobs speak for (there is no request to find it from)."""
+    return Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+
+
+def default_provider(*, site: Site | None = None) -> ProviderSettings:
+    """The provider's details of the default site (or of `site`, found already), as certificates and
+    transcripts print them."""
+    site = site or default_site()
+    return ProviderSettings.for_site(site) if site else ProviderSettings()
+
+
+def site_root() -> str:
+    """The public site's address, for links in emails and PDFs that leave it."""
+    site = Site.objects.filter(is_default_site=True).first()
+    return site.root_url if site else ""
