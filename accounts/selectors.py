@@ -18,6 +18,7 @@ MFA_REQUIRED_PERMISSIONS = (
     "courses.hide_lessonpost",
     "certificates.revoke_certificate",
     "credits.review_creditentry",
+    "payments.refund_order",
 )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 COURSE_STAFF = "You teach or edit this course, so its assessments and its certificate are not open to you."
 NO_LESSONS = "The course has no published lessons yet."
+ACCESS_ENDED = "Your access to this course ended when its payment was refunded. Buy it again to continue."
 LEGAL_NAME_MISSING = "Record your legal name in your profile: certificates print it as boards require."
 
 
@@ -31,12 +32,15 @@ class CompletionState:
     # A completion once recorded stands whatever the course becomes (a lesson added later, say).
     completion_recorded: bool = False
     course_staff: bool = False
+    access_ended: bool = False  # the course's payment was refunded before it was completed
 
 
 def completion_blockers(state: CompletionState) -> list[str]:
     """Each unmet condition, as the practitioner should read it; empty when the course is complete."""
     if state.course_staff:
         return [COURSE_STAFF]
+    if state.access_ended and not state.completion_recorded:
+        return [ACCESS_ENDED]
     blockers = [] if state.completion_recorded else _course_blockers(state)
     if not state.legal_name_recorded:
         blockers.append(LEGAL_NAME_MISSING)

@@ -81,7 +81,8 @@ def media_access(*, user, item) -> MediaAccess:
             gated.append((page, course))
     if not user.is_authenticated:
         return MediaAccess.DENIED
-    if Enrollment.objects.filter(user=user, course__in={course for page, course in gated if page.live}).exists():
+    live_courses = {course for page, course in gated if page.live}
+    if Enrollment.objects.with_access().filter(user=user, course__in=live_courses).exists():
         return MediaAccess.GRANTED
     if any(user_is_course_staff(user=user, course=course) for course in {course for _, course in gated}):
         return MediaAccess.GRANTED

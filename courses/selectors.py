@@ -257,6 +257,7 @@ def _completion_state(progress: "CourseProgress", *, user, assessments, evaluati
         legal_name_recorded=bool(user.legal_name.strip()),
         completion_recorded=enrollment.completed_at is not None,
         course_staff=user_is_course_staff(user=user, course=course),
+        access_ended=enrollment.access_ended_at is not None,
     )
 
 
@@ -367,7 +368,7 @@ def course_finished(*, enrollment) -> bool:
 def enrollment_for(*, user, course) -> Enrollment | None:
     if not user.is_authenticated or course.pk is None:
         return None
-    return Enrollment.objects.filter(user=user, course=course).first()
+    return Enrollment.objects.with_access().filter(user=user, course=course).first()
 
 
 def lesson_readable_by(*, user, lesson, course, enrollment) -> bool:
@@ -381,7 +382,10 @@ def dashboard(*, user) -> dict:
     """The practitioner's courses with their progress, and each license's standing toward its renewal, in a
     fixed number of queries whatever the number of courses and CE record entries."""
     enrollments = list(
-        Enrollment.objects.filter(user=user).select_related("course", "course__topic").order_by("-enrolled_at")
+        Enrollment.objects.with_access()
+        .filter(user=user)
+        .select_related("course", "course__topic")
+        .order_by("-enrolled_at")
     )
     courses = [enrollment.course for enrollment in enrollments]
     lessons_by_course = _live_lessons_of(courses)

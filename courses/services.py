@@ -81,6 +81,8 @@ _MODEL_PERMISSIONS = {
         "credits.add_rosterbatch",
         "credits.view_rosterbatch",
         "credits.view_recordlookup",
+        "payments.view_order",
+        "payments.refund_order",
     ],
     # Regulators read licensees' records on the public site, for the one board their Regulator record names.
     REGULATORS: ["credits.audit_records"],
@@ -142,10 +144,32 @@ def enrollment_create_free(*, user, course) -> Enrollment:
 @transaction.atomic
 def enrollment_grant(*, user, course, source: str, by=None) -> Enrollment:
     """The practitioner's enrollment in the course, created (and recorded in the audit log, with who
-    granted it) if they had none; callers check that they may grant it."""
+    granted it) if they had none, or opened again where a refund had ended it; callers check that
+    they may grant it."""
     enrollment, created = Enrollment.objects.get_or_create(user=user, course=course, defaults={"source": source})
-    if created:
+    reopened = not created and bool(
+        Enrollment.objects.filter(pk=enrollment.pk, access_ended_at__isnull=False).update(
+            access_ended_at=None, source=source
+        )
+    )
+    if created or reopened:
+        enrollment.refresh_from_db()
         log(instance=enrollment, action="courses.enroll", user=by, data={"source": source, "course": course.pk})
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_access_end(*, user, course, by=None, reason: str) -> Enrollment | None:
+    """Ends the practitioner's access to a course they have not completed (its payment was refunded),
+    keeping the record and its progress. A completed course keeps its access and its certificate;
+    it returns None then, and when there was no access to end, so that the caller can flag the case."""
+    enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrollment is None or enrollment.completed_at is not None:
+        return None
+    if enrollment.access_ended_at is None:
+        enrollment.access_ended_at = timezone.now()
+        enrollment.save(update_fields=["access_ended_at"])
+        log(instance=enrollment, action="courses.access_end", user=by, data={"course": course.pk, "reason": reason})
     return enrollment
 
 
@@ -170,7 +194,8 @@ def enrollment_completion_record(*, enrollment: Enrollment, completed_at) -> Non
 
 def enrollment_for_lesson(*, user, lesson) -> Enrollment:
     enrollment = (
-        Enrollment.objects.filter(user=user, course__in=CoursePage.objects.parent_of(lesson))
+        Enrollment.objects.with_access()
+        .filter(user=user, course__in=CoursePage.objects.parent_of(lesson))
         .select_related("course")
         .first()
     )
@@ -219,7 +244,7 @@ def study_heartbeat_record(*, user, lesson, resuming: bool = False) -> LessonPro
 
 def course_evaluation_submit(*, user, course, answers: dict) -> CourseEvaluation:
     """Records the practitioner's evaluation once they have finished every lesson; once per enrolment."""
-    enrollment = Enrollment.objects.filter(user=user, course=course).first()
+    enrollment = Enrollment.objects.with_access().filter(user=user, course=course).first()
     if enrollment is None:
         raise EnrollmentError("Only practitioners enrolled in this course can evaluate it.")
     if not course.evaluation_required:

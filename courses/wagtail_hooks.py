@@ -106,6 +106,7 @@ def _user_refusal(user, kinds):
 def register_enrollment_log_actions(actions):
     actions.register_action("courses.enroll", "Enroll", "Enrolled in a course")
     actions.register_action("courses.complete", "Complete course", "Completed a course")
+    actions.register_action("courses.access_end", "End access", "Access to a course ended (its payment was refunded)")
 
 
 @hooks.register("before_serve_document")

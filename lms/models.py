@@ -1,5 +1,5 @@
 from django.db import models
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
@@ -44,6 +44,19 @@ class ProviderSettings(BaseSiteSetting):
         help_text="Shown as the issuer's image in digital wallets that hold the signed credentials.",
     )
 
+    # NCBTMB asks approved providers for written registration, cancellation and refund policies, and
+    # for any certificate fee to be disclosed and agreed at registration: a buyer reads them before paying.
+    registration_policy = models.TextField(
+        blank=True, help_text="Who may register, and what registering gives: shown before a practitioner pays."
+    )
+    cancellation_policy = models.TextField(blank=True, help_text="How a practitioner cancels a registration.")
+    refund_policy = models.TextField(blank=True, help_text="When and how much is refunded, and what a refund ends.")
+    certificate_fee = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Any fee for the certificate beyond the course price. Leave blank when the price includes it.",
+    )
+
     panels = [
         FieldPanel("name"),
         FieldPanel("logo"),
@@ -51,6 +64,15 @@ class ProviderSettings(BaseSiteSetting):
         FieldPanel("postal_address"),
         FieldPanel("signatory_name"),
         FieldPanel("signatory_title"),
+        MultiFieldPanel(
+            [
+                FieldPanel("registration_policy"),
+                FieldPanel("cancellation_policy"),
+                FieldPanel("refund_policy"),
+                FieldPanel("certificate_fee"),
+            ],
+            heading="Policies shown before paying",
+        ),
     ]
 
     class Meta:

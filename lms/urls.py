@@ -16,6 +16,7 @@ urlpatterns = [
     path("learn/", include("quizzes.urls")),
     path("", include("credits.urls")),
     path("", include("certificates.urls")),
+    path("", include("payments.urls")),
 ]
 
 if settings.DEBUG:

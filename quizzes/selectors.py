@@ -90,7 +90,7 @@ def opens_phrase(moment: datetime) -> str:
 def quiz_overview(*, quiz: QuizPage, user) -> dict:
     """The quiz page's context: its rules, and this practitioner's attempts and what they may do next."""
     enrollment = (
-        Enrollment.objects.filter(user=user, course__path=quiz.path[: -QuizPage.steplen]).first()
+        Enrollment.objects.with_access().filter(user=user, course__path=quiz.path[: -QuizPage.steplen]).first()
         if user.is_authenticated and quiz.pk
         else None
     )

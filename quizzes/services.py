@@ -37,7 +37,8 @@ def attempt_start(
     with transaction.atomic():
         # Locking the enrolment serialises one practitioner's starts (two tabs, a double click).
         enrollment = (
-            Enrollment.objects.select_for_update(of=("self",))
+            Enrollment.objects.with_access()
+            .select_for_update(of=("self",))
             .select_related("course")
             .filter(user=user, course__path=quiz.path[: -QuizPage.steplen])
             .first()

@@ -11,6 +11,12 @@ class EnrollmentSource(models.TextChoices):
     STAFF = "staff", "Granted by staff"
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def with_access(self):
+        """Enrolments whose practitioner may study the course: not ended by a refund."""
+        return self.filter(access_ended_at__isnull=True)
+
+
 class Enrollment(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments")
     course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="enrollments")
@@ -19,6 +25,11 @@ class Enrollment(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     # Recorded by quizzes.services when an attempt at the course's final assessment passes.
     final_test_passed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the course's payment is refunded before completion; the record and its progress stay,
+    # and buying the course again opens it where the practitioner left off.
+    access_ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_course")]

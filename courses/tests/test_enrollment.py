@@ -68,15 +68,26 @@ def test_enrolling_needs_a_login_and_a_post(client, free_course):
     assert not Enrollment.objects.exists()
 
 
-def test_a_paid_course_offers_to_buy_and_says_payments_are_not_set_up(client, paid_course):
+def test_a_paid_course_offers_to_buy_it_and_cannot_be_enrolled_in_for_free(client, paid_course):
     client.force_login(UserFactory(verified_email=True))
 
-    button = BeautifulSoup(client.get(paid_course.url).content, "html.parser").select_one(".panel--action button")
+    buy = BeautifulSoup(client.get(paid_course.url).content, "html.parser").select_one(".panel--action a.button")
     response = client.post(enrol_url(paid_course), follow=True)
 
-    assert button.get_text(strip=True) == "Buy for $59.00"
-    assert "Online payment is not set up yet" in response.text
+    assert buy.get_text(strip=True) == "Buy for $59.00"
+    assert buy["href"] == reverse("payments:checkout", args=[paid_course.pk])
+    assert "This course must be bought before you can study it." in response.text
     assert not Enrollment.objects.exists()
+
+
+def test_without_stripe_keys_a_paid_course_says_online_payment_is_not_configured(client, paid_course, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    client.force_login(UserFactory(verified_email=True))
+
+    panel = BeautifulSoup(client.get(paid_course.url).content, "html.parser").select_one(".panel--action")
+
+    assert panel.select_one("a.button") is None
+    assert "Online payment is not configured on this site" in panel.get_text(" ", strip=True)
 
 
 def test_unpublished_courses_and_unknown_ids_cannot_be_enrolled_in(client, catalogue):

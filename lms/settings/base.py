@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "payments",
     "lms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "lms.context_processors.navigation",
+                "payments.context_processors.payments",
             ],
         },
     },
@@ -157,6 +159,18 @@ MFA_TOTP_ISSUER = "Medical Massage CE"
 # No tolerance for clock drift: allauth remembers a used code for one period only, so a wider
 # window would let a code be replayed within it.
 MFA_TOTP_TOLERANCE = 0
+
+# Stripe Checkout for paid courses. With no secret key, paid courses say that online payment is not
+# configured and everything else works. The webhook secret is the endpoint's signing secret ("whsec_...").
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Another address for Stripe's API: a local stand-in such as stripe-mock, or the browser tests' own.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_ALLOW_PROMOTION_CODES = env.bool("STRIPE_ALLOW_PROMOTION_CODES", default=False)
+STRIPE_AUTOMATIC_TAX = env.bool("STRIPE_AUTOMATIC_TAX", default=False)
+# Retries of a call that failed on the network; each carries its idempotency key, so none repeats a charge.
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"

@@ -7,3 +7,8 @@ SEED_DEMO_ALLOWED = True
 WAGTAILEMBEDS_FINDERS = []  # tests never reach the network for oEmbed
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 STORAGES["private"]["OPTIONS"]["location"] = BASE_DIR / ".test-media" / "private"  # noqa: F405
+# Payments on, against Stripe's API as the tests answer it at the HTTP layer; no retry sleeps.
+STRIPE_SECRET_KEY = "sk_test_suite"  # noqa: S105
+STRIPE_PUBLISHABLE_KEY = "pk_test_suite"
+STRIPE_WEBHOOK_SECRET = "whsec_test_suite"  # noqa: S105
+STRIPE_MAX_NETWORK_RETRIES = 0

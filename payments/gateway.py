@@ -1,0 +1,75 @@
+"""The one module that talks to Stripe's API, through Stripe's own library.
+
+Its answers come back as plain dicts, in Stripe's documented shapes, so that the services read a
+session the same way whether it came from the API or inside a webhook event.
+"""
+
+import stripe
+from django.conf import settings
+
+CHECKOUT_SESSION_EXPAND = ["payment_intent.latest_charge"]
+
+
+class PaymentGatewayError(Exception):
+    """Stripe could not be reached or refused the call; the message is fit to show a person."""
+
+
+def payments_enabled() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY)
+
+
+def _client() -> stripe.StripeClient:
+    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        base_addresses=base,
+        max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
+        http_client=stripe.RequestsClient(timeout=20),
+    )
+
+
+def _call(method, *args, **kwargs) -> dict:
+    try:
+        return method(*args, **kwargs).to_dict()
+    except stripe.StripeError as error:
+        raise PaymentGatewayError(_explain(error)) from error
+
+
+def _explain(error: stripe.StripeError) -> str:
+    if isinstance(error, stripe.APIConnectionError | stripe.RateLimitError):
+        return "The payment service could not be reached. You have not been charged; please try again in a minute."
+    if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
+        return "Online payment is misconfigured on our side. You have not been charged; we have been told."
+    message = getattr(error, "user_message", None) or "The payment service refused the request."
+    return f"{message} You have not been charged."
+
+
+def checkout_session_create(*, params: dict, idempotency_key: str) -> dict:
+    return _call(_client().v1.checkout.sessions.create, params, {"idempotency_key": idempotency_key})
+
+
+def checkout_session_retrieve(session_id: str) -> dict:
+    return _call(_client().v1.checkout.sessions.retrieve, session_id, {"expand": CHECKOUT_SESSION_EXPAND})
+
+
+def payment_intent_retrieve(payment_intent_id: str) -> dict:
+    return _call(_client().v1.payment_intents.retrieve, payment_intent_id)
+
+
+def refund_create(*, payment_intent_id: str, amount: int, metadata: dict, idempotency_key: str) -> dict:
+    params = {"payment_intent": payment_intent_id, "amount": amount, "metadata": metadata}
+    return _call(_client().v1.refunds.create, params, {"idempotency_key": idempotency_key})
+
+
+def event_verify(*, payload: bytes, signature: str) -> dict:
+    """The event in a webhook request, once its Stripe-Signature header proves that Stripe sent it
+    with the endpoint's secret within the last five minutes; ValueError if it does not."""
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+    except stripe.SignatureVerificationError as error:
+        raise ValueError(
+            f"Bad signature: {error.user_message or 'the Stripe-Signature header did not verify'}"
+        ) from error
+    except ValueError as error:
+        raise ValueError("The body is not a Stripe event.") from error
+    return event.to_dict()

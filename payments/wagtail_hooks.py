@@ -1,0 +1,11 @@
+from wagtail import hooks
+
+
+@hooks.register("register_log_actions")
+def register_payment_log_actions(actions):
+    actions.register_action("payments.checkout", "Checkout", "Checkout opened on Stripe")
+    actions.register_action("payments.paid", "Paid", "Order paid")
+    actions.register_action("payments.failed", "Not paid", "Order not paid")
+    actions.register_action("payments.refund_request", "Refund", "Refund asked of Stripe")
+    actions.register_action("payments.refunded", "Refunded", "Refund confirmed by Stripe")
+    actions.register_action("payments.flag", "Flag", "Order flagged for a reviewer")
