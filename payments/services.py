@@ -10,19 +10,18 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from accounts.selectors import email_is_verified, user_has_mfa
+from accounts.selectors import email_is_verified
 from courses.models import EnrollmentSource
 from courses.selectors import enrollment_for
 from courses.services import enrollment_access_end, enrollment_grant
-from lms.errors import DomainError, NotPermitted
+from lms.errors import DomainError
 from lms.models import default_provider
 
 from . import gateway
-from .models import Order, OrderStatus, Refund, StripeEvent
+from .models import Order, OrderStatus, StripeEvent
 from .presentation import money, policies_text
 
 # A pending checkout is offered again rather than a second one opened, while it has this long to run.
@@ -67,7 +66,7 @@ def checkout_start(*, user, course, policies_accepted: bool, success_url: str, c
     order.checkout_url = session["url"]
     order.checkout_expires_at = datetime.fromtimestamp(session["expires_at"], tz=UTC)
     order.save(update_fields=["checkout_session_id", "checkout_url", "checkout_expires_at", "updated_at"])
-    log(instance=order, action="payments.checkout", user=user, data=_money_data(order))
+    log(instance=order, action="payments.checkout", user=user, data=money_data(order))
     return order
 
 
@@ -167,7 +166,7 @@ def checkout_session_apply(*, session: dict, order: Order) -> Order:
             _flag(order, "Paid twice: the practitioner already has a paid order for this course. Refund one.")
             return order
         enrollment_grant(user=order.user, course=order.course, source=EnrollmentSource.PURCHASE, by=order.user)
-        log(instance=order, action="payments.paid", user=order.user, data=_money_data(order))
+        log(instance=order, action="payments.paid", user=order.user, data=money_data(order))
     return order
 
 
@@ -319,7 +318,7 @@ def _charge_refunded(order: Order, charge: dict) -> str:
     if order.moves_forward_to(target):
         order.status = target
     order.save()
-    log(instance=order, action="payments.refunded", user=None, data={**_money_data(order), "full": full})
+    log(instance=order, action="payments.refunded", user=None, data={**money_data(order), "full": full})
     if not full:
         return f"order {order.pk} partially refunded; access stays"
     ended = enrollment_access_end(user=order.user, course=order.course, reason=f"Order {order.pk} refunded")
@@ -365,7 +364,7 @@ def _flag(order: Order, reason: str) -> None:
     log(instance=order, action="payments.flag", user=None, data={"reason": reason})
 
 
-def _money_data(order: Order) -> dict:
+def money_data(order: Order) -> dict:
     return {
         "course": order.course_id,
         "amount": order.amount,
@@ -374,48 +373,3 @@ def _money_data(order: Order) -> dict:
         "amount_refunded": order.amount_refunded,
         "status": order.status,
     }
-
-
-# Refunds ------------------------------------------------------------------------------------------
-
-
-def order_refund(*, user, order: Order, amount: int | None, reason: str) -> Refund:
-    """A reviewer refunds all or part of a paid order through Stripe. The order itself changes when
-    Stripe confirms the refund with charge.refunded, whichever way the refund was made."""
-    if not user.has_perm("payments.refund_order"):
-        raise NotPermitted("Only reviewers can refund orders.")
-    if not user_has_mfa(user=user):
-        raise NotPermitted("Set up two-factor authentication before refunding orders.")
-    reason = reason.strip()
-    if not reason:
-        raise PaymentError("Say why the order is refunded: the reason is kept with the order.")
-    order.refresh_from_db()
-    requested = order.refunds.aggregate(total=Sum("amount"))["total"] or 0
-    refundable = order.refundable_amount - max(0, requested - order.amount_refunded)
-    if not order.payment_intent_id or refundable <= 0:
-        raise PaymentError("This order has nothing left to refund.")
-    amount = refundable if amount is None else amount
-    if not 0 < amount <= refundable:
-        raise PaymentError(f"Refund between {money(1, order.currency)} and {money(refundable, order.currency)}.")
-    attempt = order.refunds.count() + 1
-    try:
-        stripe_refund = gateway.refund_create(
-            payment_intent_id=order.payment_intent_id,
-            amount=amount,
-            metadata={"order_id": str(order.pk), "order_reference": str(order.reference)},
-            # The same key for a retry of the same request: Stripe then refunds once.
-            idempotency_key=f"refund-{order.reference}-{attempt}",
-        )
-    except gateway.PaymentGatewayError as error:
-        raise PaymentError(str(error).replace(" You have not been charged.", "")) from error
-    with transaction.atomic():
-        refund = Refund.objects.create(
-            order=order, amount=amount, reason=reason, requested_by=user, stripe_refund_id=stripe_refund.get("id", "")
-        )
-        log(
-            instance=order,
-            action="payments.refund_request",
-            user=user,
-            data={"amount": amount, "currency": order.currency, "reason": reason, "refund": refund.stripe_refund_id},
-        )
-    return refund

@@ -1,14 +1,11 @@
-"""The practitioner's side of buying a course, and the endpoint Stripe reports payments to."""
-
-import logging
+"""The practitioner's side of buying a course: the policies, the checkout, and their orders and receipts."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.models import CoursePage
 from courses.selectors import course_lessons
@@ -16,8 +13,6 @@ from lms.models import default_provider
 
 from . import gateway, selectors, services
 from .forms import CheckoutForm
-
-logger = logging.getLogger(__name__)
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,23 +87,3 @@ def order_receipt(request, order_id):
         raise Http404("No such order on your account.")
     context = {"order": order, "provider": default_provider(site=getattr(request, "site", None))}
     return render(request, "payments/order_receipt.html", context)
-
-
-@csrf_exempt  # Stripe cannot send a CSRF token: the HMAC signature authenticates the request instead
-@require_POST
-def stripe_webhook(request):
-    """Stripe's events, applied at most once each. A bad signature gets 400 and changes nothing; an
-    event this site does not act on gets 200; a failure gets 500, so that Stripe delivers it again."""
-    try:
-        event = gateway.event_verify(payload=request.body, signature=request.headers.get("Stripe-Signature", ""))
-    except ValueError as error:
-        logger.warning("Stripe webhook refused: %s", error)
-        return JsonResponse({"error": str(error)}, status=400)
-    try:
-        outcome = services.stripe_event_apply(event)
-    except Exception:
-        logger.exception(
-            "Stripe event %s (%s) failed; Stripe will deliver it again", event.get("id"), event.get("type")
-        )
-        return JsonResponse({"error": "The event could not be applied; deliver it again."}, status=500)
-    return JsonResponse({"received": event.get("id"), "outcome": outcome})
