@@ -167,6 +167,8 @@ STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Another address for Stripe's API: a local stand-in such as stripe-mock, or the browser tests' own.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# Where Checkout's hosted page lives: the Buy form's CSP lets it go there (form-action covers the redirect).
+STRIPE_CHECKOUT_ORIGIN = env("STRIPE_CHECKOUT_ORIGIN", default="https://checkout.stripe.com")
 STRIPE_ALLOW_PROMOTION_CODES = env.bool("STRIPE_ALLOW_PROMOTION_CODES", default=False)
 STRIPE_AUTOMATIC_TAX = env.bool("STRIPE_AUTOMATIC_TAX", default=False)
 # Retries of a call that failed on the network; each carries its idempotency key, so none repeats a charge.
