@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from courses.tests.factories import CoursePageFactory, LessonPageFactory
 from payments.models import Order
 
 DATA = Path(__file__).parent / "data"
@@ -36,6 +37,14 @@ class OrderFactory(factory.django.DjangoModelFactory):
     policies_accepted_at = factory.LazyFunction(timezone.now)
 
 
+def paid_course(catalogue, *, lessons=2, **fields):
+    """A published course priced at $49.00 with its lessons, as a provider sells it."""
+    course = CoursePageFactory(parent=catalogue, **{"price_amount": 4900, **fields})
+    for number in range(1, lessons + 1):
+        LessonPageFactory(parent=course, title=f"Lesson {number}")
+    return course
+
+
 def stripe_event(name: str, *, order: Order | None = None, event_id: str | None = None, **fields) -> dict:
     """The documented event in data/<name>.json, about `order`, with the object's `fields` changed."""
     event = copy.deepcopy(json.loads((DATA / f"{name}.json").read_text()))
@@ -47,7 +56,7 @@ def stripe_event(name: str, *, order: Order | None = None, event_id: str | None 
             stripe_object.update(
                 id=order.checkout_session_id,
                 client_reference_id=str(order.pk),
-                metadata={"order_id": str(order.pk)},
+                metadata={"order_id": str(order.pk), "order_reference": str(order.reference)},
                 amount_subtotal=order.amount,
                 amount_total=order.amount,
                 currency=order.currency.lower(),
@@ -98,7 +107,7 @@ def checkout_session(order: Order, **fields) -> dict:
         "amount": order.amount,
         "currency": order.currency.lower(),
         "status": "succeeded",
-        "metadata": {"order_id": str(order.pk)},
+        "metadata": {"order_id": str(order.pk), "order_reference": str(order.reference)},
         "latest_charge": {
             "id": f"ch_test_order{order.pk:06d}",
             "object": "charge",
@@ -108,3 +117,9 @@ def checkout_session(order: Order, **fields) -> dict:
     }
     session.update(fields)
     return session
+
+
+def post_webhook(client, payload: str, signature: str | None):
+    """Posts a body to the webhook as it stands, with the Stripe-Signature header given (none if None)."""
+    headers = {} if signature is None else {"HTTP_STRIPE_SIGNATURE": signature}
+    return client.post("/payments/stripe/webhook/", data=payload, content_type="application/json", **headers)
