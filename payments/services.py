@@ -21,7 +21,7 @@ from lms.errors import DomainError
 from lms.models import default_provider
 
 from . import gateway
-from .models import Order, OrderStatus, StripeEvent
+from .models import PAID_STATUSES, Order, OrderStatus, StripeEvent
 from .presentation import money, policies_text
 
 # A pending checkout is offered again rather than a second one opened, while it has this long to run.
@@ -139,19 +139,26 @@ def checkout_return(*, user, session_id: str) -> Order:
 
 def checkout_session_apply(*, session: dict, order: Order) -> Order:
     """Applies a Checkout Session's state to its order: paid (the practitioner is enrolled), or
-    still waiting for a delayed payment method. Safe to call any number of times."""
+    still waiting for a delayed payment method. Safe to call any number of times.
+
+    An order is fulfilled once, the first time its session is reported paid (`paid_at` is set then).
+    A refund or dispute that Stripe delivered before the payment has already moved the status past
+    paid: the status stays where it is; a partial refund or a dispute still enrolls the practitioner,
+    a full refund does not.
+    """
     with transaction.atomic():
         order = _locked(order)
         _note_session(order, session)
         if session.get("payment_status") not in ("paid", "no_payment_required"):
             return order
-        if not order.moves_forward_to(OrderStatus.PAID):
+        if order.paid_at is not None or order.status == OrderStatus.REFUNDED:
             return order
         mismatch = _money_mismatch(order, session)
         if mismatch:
             _flag(order, f"Not fulfilled: {mismatch}")
             return order
-        order.status = OrderStatus.PAID
+        if order.moves_forward_to(OrderStatus.PAID):
+            order.status = OrderStatus.PAID
         order.paid_at = timezone.now()
         order.amount_paid = session["amount_total"]
         totals = session.get("total_details") or {}
@@ -163,11 +170,29 @@ def checkout_session_apply(*, session: dict, order: Order) -> Order:
         except IntegrityError:
             # The practitioner already has a paid order for this course (two checkouts, both paid).
             order.refresh_from_db()
-            _flag(order, "Paid twice: the practitioner already has a paid order for this course. Refund one.")
+            _flag(order, _paid_twice(order))
             return order
         enrollment_grant(user=order.user, course=order.course, source=EnrollmentSource.PURCHASE, by=order.user)
         log(instance=order, action="payments.paid", user=order.user, data=money_data(order))
     return order
+
+
+def _paid_twice(order: Order) -> str:
+    other = _other_paid_order(order)
+    paid_by = f"order {other.pk}" if other else "another order"
+    return (
+        f"Paid twice: {paid_by} already paid for this course. Refund this payment in Stripe's dashboard; "
+        "its refund leaves the course open."
+    )
+
+
+def _other_paid_order(order: Order) -> Order | None:
+    """The practitioner's other order for the same course that holds its one paid place, if any."""
+    return (
+        Order.objects.filter(user_id=order.user_id, course_id=order.course_id, status__in=PAID_STATUSES)
+        .exclude(pk=order.pk)
+        .first()
+    )
 
 
 def _note_session(order: Order, session: dict) -> None:
@@ -303,8 +328,8 @@ def _fail(order: Order, reason: str) -> str:
 
 def _charge_refunded(order: Order, charge: dict) -> str:
     """Stripe's running total of what it refunded on the charge; a full refund ends the practitioner's
-    access to a course they have not completed. A completed course keeps its certificate, and the
-    order is flagged for a reviewer to decide on it."""
+    access to a course they have not completed, unless another of their orders paid for it. A
+    completed course keeps its certificate, and the order is flagged for a reviewer to decide on it."""
     order = _locked(order)
     refunded = charge.get("amount_refunded") or 0
     full = bool(charge.get("refunded")) or refunded >= (charge.get("amount") or order.amount_paid or order.amount)
@@ -315,12 +340,14 @@ def _charge_refunded(order: Order, charge: dict) -> str:
     order.refunded_at = timezone.now()
     if charge.get("receipt_url"):
         order.receipt_url = charge["receipt_url"]
-    if order.moves_forward_to(target):
-        order.status = target
-    order.save()
+    order.save(update_fields=["amount_refunded", "refunded_at", "receipt_url", "updated_at"])
+    _move_forward(order, target)
     log(instance=order, action="payments.refunded", user=None, data={**money_data(order), "full": full})
     if not full:
         return f"order {order.pk} partially refunded; access stays"
+    other = _other_paid_order(order)
+    if other is not None:
+        return f"order {order.pk} refunded; access stays, paid for by order {other.pk}"
     ended = enrollment_access_end(user=order.user, course=order.course, reason=f"Order {order.pk} refunded")
     if ended is None and enrollment_for(user=order.user, course=order.course) is not None:
         _flag(
@@ -332,13 +359,26 @@ def _charge_refunded(order: Order, charge: dict) -> str:
 
 def _dispute_created(order: Order, dispute: dict) -> str:
     order = _locked(order)
-    if order.moves_forward_to(OrderStatus.DISPUTED):
-        order.status = OrderStatus.DISPUTED
-        order.save(update_fields=["status", "updated_at"])
+    _move_forward(order, OrderStatus.DISPUTED)
     reason = (dispute.get("reason") or "unstated").replace("_", " ")
     disputed = money(dispute.get("amount") or 0, dispute.get("currency") or order.currency)
     _flag(order, f"Disputed by the cardholder ({reason}, {disputed}): answer it in Stripe's dashboard.")
     return f"order {order.pk} disputed; flagged for a reviewer"
+
+
+def _move_forward(order: Order, status: str) -> None:
+    """Saves the order's status as `status` if that is further along. An order that Stripe says was
+    paid while another of the practitioner's orders holds the course's one paid place (paid twice)
+    cannot take a paid status: it keeps its own, flagged."""
+    if not order.moves_forward_to(status):
+        return
+    previous, order.status = order.status, status
+    try:
+        with transaction.atomic():
+            order.save(update_fields=["status", "updated_at"])
+    except IntegrityError:
+        order.status = previous
+        _flag(order, _paid_twice(order))
 
 
 _EVENT_HANDLERS = {
