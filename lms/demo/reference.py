@@ -134,12 +134,35 @@ USERS = [
     },
 ]
 
+PROVIDER_EMAIL = "ce@example.com"
 PROVIDER = {
     "name": "Medical Massage CE",
-    "email": "ce@example.com",
+    "email": PROVIDER_EMAIL,
     "postal_address": "Demo provider\n100 Example Street\nTallahassee, FL 32301",
     "signatory_name": "Dana Whitfield, LMT",
     "signatory_title": "Provider administrator",
+    # The written policies NCBTMB asks an approved provider for, which a buyer reads before paying.
+    "registration_policy": (
+        "Courses are open to licensed massage therapists and bodyworkers, and to students in a massage "
+        "therapy program. Registering for a course gives you its lessons, quizzes and final assessment "
+        "online, with no time limit, and its certificate once you complete it.\n\n"
+        "A registration is for one person: do not share your account. Record your legal name as your "
+        "license shows it, since the certificate prints it."
+    ),
+    "cancellation_policy": (
+        f"To cancel a registration, email {PROVIDER_EMAIL} with your order number (it is on your receipt, "
+        "under Orders on your profile). We answer within two business days.\n\n"
+        "If we withdraw a course before you complete it, we cancel your registration and refund you in full."
+    ),
+    "refund_policy": (
+        "A full refund within 14 days of purchase, if no lesson of the course has been completed. After "
+        "14 days, or once a lesson is completed, the course is not refundable, except when we withdraw it.\n\n"
+        "Refunds go back to the card or account you paid with, through Stripe, and usually arrive within "
+        "5 to 10 business days. A refund ends your access to the course; your progress is kept if you buy "
+        "it again."
+    ),
+    "certificate_fee": "None: the certificate of completion is included in the course price, and you can "
+    "download it again at any time.",
 }
 
 # The provider's own numbers with each board, printed on certificates (demo values).

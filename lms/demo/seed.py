@@ -83,7 +83,7 @@ def seed_demo() -> SeedReport:
     report = SeedReport()
     home, report.site = _home_and_site(report)
     catalogue = _catalogue(home, report)
-    _provider_settings(report.site)
+    _provider_settings(report.site, report)
     topics = _by_key(Topic, "slug", [dict(slug=s, name=n, description=d) for s, n, d in reference.TOPICS], report)
     categories = _by_key(
         CreditCategory,
@@ -159,14 +159,16 @@ def _catalogue(home, report):
     return catalogue
 
 
-def _provider_settings(site):
-    """The demo provider's details, each filled in where an editor has left it blank."""
+def _provider_settings(site, report):
+    """The demo provider's details and purchase policies, each filled in where an editor has left it blank."""
     provider = ProviderSettings.for_site(site)
     blank = {name: value for name, value in reference.PROVIDER.items() if not str(getattr(provider, name)).strip()}
     if blank:
         for name, value in blank.items():
             setattr(provider, name, value)
+        provider.full_clean()
         provider.save()
+        report.created.extend(f"provider's {ProviderSettings._meta.get_field(name).verbose_name}" for name in blank)
 
 
 def _licence_number_patterns(boards, report):

@@ -19,7 +19,7 @@ from courses.sizing import ContentSize, count_words
 from credits.models import Board
 from lms.demo import reference
 from lms.demo.seed import load_course_files
-from lms.models import HomePage
+from lms.models import HomePage, ProviderSettings
 from quizzes.forms import options_short_for_board
 from quizzes.models import BOARD_PASS_MARK, QuizPage
 
@@ -139,6 +139,22 @@ class DemoSiteTests(TestCase):
             assert self.client.get(url).status_code == 200, url
         assert self.client.get(second.url).status_code == 403
 
+    def test_a_paid_demo_course_shows_the_providers_written_policies_before_paying(self):
+        practitioner = get_user_model().objects.get(email="practitioner@example.com")
+        course = next(
+            course for course in CoursePage.objects.live().exclude(enrollments__user=practitioner) if not course.is_free
+        )
+        self.client.force_login(practitioner)
+
+        page = BeautifulSoup(self.client.get(reverse("payments:checkout", args=[course.pk])).content, "html.parser")
+
+        policies = page.select_one("section[aria-labelledby=policies-heading]").get_text(" ", strip=True)
+        assert "A full refund within 14 days of purchase, if no lesson of the course has been completed." in policies
+        assert "To cancel a registration, email ce@example.com with your order number" in policies
+        assert "None: the certificate of completion is included in the course price" in policies
+        assert "Not published yet" not in policies
+        assert page.select_one("main form input[name=accept_policies]") is not None
+
 
 def test_seed_demo_refuses_to_run_where_demo_passwords_would_be_dangerous(db, settings):
     settings.SEED_DEMO_ALLOWED = False
@@ -185,3 +201,19 @@ def test_demo_course_content_supports_its_declared_ce_hours(course):
             words += count_words(texts)
 
     assert ContentSize(words=words).ce_hours >= Decimal(course["ce_hours"])
+
+
+def test_seed_demo_fills_only_the_policies_an_editor_has_left_blank(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    provider = ProviderSettings.objects.get()
+    provider.refund_policy = "No refunds once the course is opened."
+    provider.cancellation_policy = ""
+    provider.save()
+    output = io.StringIO()
+
+    call_command("seed_demo", stdout=output)
+
+    provider.refresh_from_db()
+    assert provider.refund_policy == "No refunds once the course is opened."
+    assert provider.cancellation_policy == reference.PROVIDER["cancellation_policy"]
+    assert "Created 1 objects." in output.getvalue()
