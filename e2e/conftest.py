@@ -120,3 +120,19 @@ def logged_in_page(browser, live_server):
         return context.new_page()
 
     return open_as
+
+
+@pytest.fixture
+def stripe_standin(live_server, settings):
+    """A local stand-in for Stripe's API and hosted checkout page, which the site's stripe library
+    calls instead of api.stripe.com; it posts its webhooks to the live server, signed with the
+    endpoint secret, when `deliver_webhooks` is on."""
+    from django.urls import reverse
+
+    from e2e.stripe_standin import StripeStandIn
+
+    webhook_url = live_server.url + reverse("payments:stripe_webhook")
+    with StripeStandIn(webhook_url=webhook_url, webhook_secret=settings.STRIPE_WEBHOOK_SECRET) as standin:
+        settings.STRIPE_API_BASE = standin.url
+        settings.STRIPE_CHECKOUT_ORIGIN = standin.url  # the Buy form's CSP form-action lets it redirect there
+        yield standin
