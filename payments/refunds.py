@@ -1,10 +1,19 @@
-"""Reviewers refunding orders through Stripe; Stripe's charge.refunded then changes the order."""
+"""Reviewers acting on orders: refunds asked of Stripe (Stripe's charge.refunded then changes the order)
+and flagged orders marked as reviewed. Both need the refund permission and two-factor authentication."""
 
+import re
+import uuid
+from decimal import Decimal
+
+import stripe
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.utils import timezone
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 
 from accounts.selectors import user_has_mfa
+from courses.templatetags.course_tags import ZERO_DECIMAL_CURRENCIES
 from lms.errors import NotPermitted
 
 from . import gateway
@@ -12,44 +21,173 @@ from .models import Order, Refund
 from .presentation import money
 from .services import PaymentError
 
+REFUND_PERMISSION = "payments.refund_order"
+REFUND_REQUEST_ACTION = "payments.refund_request"
+REVIEW_ACTION = "payments.review"
+# A request key comes back from the reviewer's form; it goes into Stripe's idempotency key, so it is kept plain.
+REQUEST_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+# Digits with an optional fraction, as people write money: no exponents, no "NaN", no "Infinity".
+AMOUNT = re.compile(r"^\d{1,12}(\.\d+)?$")
 
-def order_refund(*, user, order: Order, amount: int | None, reason: str) -> Refund:
-    """A reviewer refunds all or part of a paid order through Stripe. The order itself changes when
-    Stripe confirms the refund with charge.refunded, whichever way the refund was made."""
-    if not user.has_perm("payments.refund_order"):
-        raise NotPermitted("Only reviewers can refund orders.")
+
+def _check_may_act(user, *, doing: str) -> None:
+    if not user.has_perm(REFUND_PERMISSION):
+        raise NotPermitted(f"Only reviewers can {doing}.")
     if not user_has_mfa(user=user):
-        raise NotPermitted("Set up two-factor authentication before refunding orders.")
+        raise NotPermitted(f"Set up two-factor authentication before you {doing}.")
+
+
+def minor_units(amount: str | Decimal, currency: str) -> int:
+    """The amount a person typed in dollars (or the currency's major unit) as integer minor units;
+    ValueError when it is not a positive amount the currency can be paid in ("49.999", "-5", "1e400")."""
+    typed = str(amount).strip().replace(",", "").removeprefix("$").strip()
+    if typed.startswith("-"):
+        raise ValueError("Give an amount above zero.")
+    if not AMOUNT.match(typed):
+        raise ValueError(f"“{amount}” is not an amount of money.")
+    major = Decimal(typed)
+    if major <= 0:
+        raise ValueError("Give an amount above zero.")
+    places = _exponent(currency)
+    minor = major.scaleb(places)
+    if minor != minor.to_integral_value():
+        raise ValueError(f"{currency.upper()} amounts have {places or 'no'} decimal place{'' if places == 1 else 's'}.")
+    return int(minor)
+
+
+def major_units(amount_minor: int, currency: str) -> Decimal:
+    """Integer minor units as a decimal amount in the major unit: 4900 USD is Decimal("49.00")."""
+    exponent = _exponent(currency)
+    return Decimal(amount_minor).scaleb(-exponent).quantize(Decimal(1).scaleb(-exponent))
+
+
+def _exponent(currency: str) -> int:
+    return 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
+
+
+def refundable_amount(order: Order) -> int:
+    """What may still be asked of Stripe: what was paid, less what Stripe has confirmed refunded, less what
+    reviewers asked for that Stripe has not confirmed yet.
+
+    Stripe's charge.refunded says only the charge's running total, not which refunds it counts, and a
+    refund may also be made in Stripe's dashboard. So a request made since the last confirmation is
+    counted as not in that total; an earlier one as in it, as far as the total goes.
+    """
+    if not order.is_paid:
+        return 0
+    since_confirmation = Q(requested_at__gt=order.refunded_at) if order.refunded_at else Q()
+    totals = Refund.objects.filter(order=order).aggregate(
+        requested=Sum("amount", default=0), since=Sum("amount", filter=since_confirmation, default=0)
+    )
+    asked = max(totals["requested"], order.amount_refunded + totals["since"])
+    return max(0, (order.amount_paid or 0) - asked)
+
+
+def order_refund(*, user, order: Order, amount: int | None, reason: str, request_key: str = "") -> Refund:
+    """A reviewer refunds all (amount None) or part of a paid order through Stripe. The order itself changes
+    when Stripe confirms the refund with charge.refunded, whichever way the refund was made.
+
+    `request_key` names one submission of the reviewer's form: the same key again (a double click, a
+    resubmitted page) gives back the refund it asked for rather than a second one. Two different requests
+    for the same order run one after the other, each seeing what the other asked for.
+    """
+    _check_may_act(user, doing="refund orders")
     reason = reason.strip()
     if not reason:
         raise PaymentError("Say why the order is refunded: the reason is kept with the order.")
-    order.refresh_from_db()
-    requested = order.refunds.aggregate(total=Sum("amount"))["total"] or 0
-    refundable = order.refundable_amount - max(0, requested - order.amount_refunded)
-    if not order.payment_intent_id or refundable <= 0:
-        raise PaymentError("This order has nothing left to refund.")
-    amount = refundable if amount is None else amount
-    if not 0 < amount <= refundable:
-        raise PaymentError(f"Refund between {money(1, order.currency)} and {money(refundable, order.currency)}.")
-    attempt = order.refunds.count() + 1
-    try:
-        stripe_refund = gateway.refund_create(
-            payment_intent_id=order.payment_intent_id,
-            amount=amount,
-            metadata={"order_id": str(order.pk), "order_reference": str(order.reference)},
-            # The same key for a retry of the same request: Stripe then refunds once.
-            idempotency_key=f"refund-{order.reference}-{attempt}",
-        )
-    except gateway.PaymentGatewayError as error:
-        raise PaymentError(str(error).replace(" You have not been charged.", "")) from error
+    if request_key and not REQUEST_KEY.match(request_key):
+        raise PaymentError("The refund form was altered: reload the order's page and fill it in again.")
+    request_key = request_key or uuid.uuid4().hex
+    # The order's row stays locked while Stripe is asked, so that a second request waits for this one's
+    # Refund row; Stripe's charge.refunded, which takes the same lock, is applied after it too.
     with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        earlier = _refund_asked_with(order, request_key)
+        if earlier is not None:
+            return earlier
+        refundable = refundable_amount(order)
+        if not order.payment_intent_id or refundable <= 0:
+            raise PaymentError("This order has nothing left to refund.")
+        amount = refundable if amount is None else amount
+        if not isinstance(amount, int) or not 0 < amount <= refundable:
+            raise PaymentError(
+                f"Refund between {money(1, order.currency)} and {money(refundable, order.currency)}: "
+                f"{money(refundable, order.currency)} of this order is not refunded or asked for yet."
+            )
+        requested_at = timezone.now()
+        try:
+            stripe_refund = gateway.refund_create(
+                payment_intent_id=order.payment_intent_id,
+                amount=amount,
+                metadata={"order_id": str(order.pk), "order_reference": str(order.reference)},
+                # A retry of the same request (by the stripe library, or the same form again) refunds once.
+                idempotency_key=f"refund-{order.reference}-{request_key}",
+            )
+        except gateway.PaymentGatewayError as error:
+            raise PaymentError(_refund_refused(error)) from error
         refund = Refund.objects.create(
-            order=order, amount=amount, reason=reason, requested_by=user, stripe_refund_id=stripe_refund.get("id", "")
+            order=order,
+            amount=amount,
+            reason=reason,
+            requested_by=user,
+            requested_at=requested_at,
+            stripe_refund_id=stripe_refund.get("id", ""),
         )
         log(
             instance=order,
-            action="payments.refund_request",
+            action=REFUND_REQUEST_ACTION,
             user=user,
-            data={"amount": amount, "currency": order.currency, "reason": reason, "refund": refund.stripe_refund_id},
+            data={
+                "amount": amount,
+                "currency": order.currency,
+                "reason": reason,
+                "refund": refund.stripe_refund_id,
+                "refund_pk": refund.pk,
+                "request": request_key,
+            },
         )
     return refund
+
+
+def _refund_asked_with(order: Order, request_key: str) -> Refund | None:
+    entry = (
+        ModelLogEntry.objects.for_instance(order)
+        .filter(action=REFUND_REQUEST_ACTION, data__request=request_key)
+        .first()
+    )
+    return None if entry is None else Refund.objects.filter(pk=entry.data.get("refund_pk"), order=order).first()
+
+
+def _refund_refused(error: gateway.PaymentGatewayError) -> str:
+    """Why Stripe did not refund, for the reviewer: Stripe's own words where it gave them (the gateway's
+    message is written for a buyer, "you have not been charged")."""
+    cause = error.__cause__
+    if isinstance(cause, stripe.APIConnectionError | stripe.RateLimitError):
+        return "Stripe could not be reached, so nothing was refunded. Try again in a minute."
+    if isinstance(cause, stripe.AuthenticationError | stripe.PermissionError):
+        return "Stripe refused this site's API key, so nothing was refunded. Check STRIPE_SECRET_KEY."
+    said = getattr(cause, "user_message", None)
+    return (
+        f"Stripe refused the refund, so nothing was refunded: {said}"
+        if said
+        else ("Stripe refused the refund, so nothing was refunded.")
+    )
+
+
+def order_flag_clear(*, user, order: Order, note: str) -> Order:
+    """A reviewer marks a flagged order as reviewed: the flag goes, and the audit log keeps what it said
+    with the reviewer's note. A later problem flags the order again."""
+    _check_may_act(user, doing="mark orders reviewed")
+    note = note.strip()
+    if not note:
+        raise PaymentError("Say what you checked or decided: the note is kept in the order's history.")
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.flagged_at is None:
+            raise PaymentError("This order is not flagged: someone may have marked it reviewed already.")
+        flagged = {"flag_reason": order.flag_reason, "flagged_at": order.flagged_at.isoformat()}
+        order.flagged_at = None
+        order.flag_reason = ""
+        order.save(update_fields=["flagged_at", "flag_reason", "updated_at"])
+        log(instance=order, action=REVIEW_ACTION, user=user, data={"note": note, **flagged})
+    return order

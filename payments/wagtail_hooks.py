@@ -1,5 +1,12 @@
 from wagtail import hooks
 
+from .admin_views import OrderViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_order_viewset():
+    return OrderViewSet()
+
 
 @hooks.register("register_log_actions")
 def register_payment_log_actions(actions):
@@ -9,3 +16,4 @@ def register_payment_log_actions(actions):
     actions.register_action("payments.refund_request", "Refund", "Refund asked of Stripe")
     actions.register_action("payments.refunded", "Refunded", "Refund confirmed by Stripe")
     actions.register_action("payments.flag", "Flag", "Order flagged for a reviewer")
+    actions.register_action("payments.review", "Mark reviewed", "Flagged order marked reviewed")
