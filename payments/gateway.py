@@ -40,8 +40,12 @@ def _explain(error: stripe.StripeError) -> str:
         return "The payment service could not be reached. You have not been charged; please try again in a minute."
     if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
         return "Online payment is misconfigured on our side. You have not been charged; we have been told."
-    message = getattr(error, "user_message", None) or "The payment service refused the request."
-    return f"{message} You have not been charged."
+    if isinstance(error, stripe.CardError) and error.user_message:
+        # Written for the cardholder, unlike Stripe's other messages, which are for developers.
+        return f"{error.user_message.strip().rstrip('.')}. You have not been charged."
+    if isinstance(error, stripe.APIError):
+        return "The payment service had a problem on its side. You have not been charged. Try again in a minute."
+    return "The payment service refused the request. You have not been charged."
 
 
 def checkout_session_create(*, params: dict, idempotency_key: str) -> dict:
