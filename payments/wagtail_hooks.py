@@ -1,11 +1,26 @@
+from django.urls import path, reverse
 from wagtail import hooks
 
+from .admin_reports import SalesMenuItem, SalesReportView
 from .admin_views import OrderViewSet
 
 
 @hooks.register("register_admin_viewset")
 def register_order_viewset():
     return OrderViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_sales_report_urls():
+    return [
+        path("reports/sales/", SalesReportView.as_view(), name="payments_sales"),
+        path("reports/sales/results/", SalesReportView.as_view(results_only=True), name="payments_sales_results"),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_sales_report_menu_item():
+    return SalesMenuItem("Sales", reverse("payments_sales"), name="sales", icon_name="table", order=910)
 
 
 @hooks.register("register_log_actions")

@@ -71,7 +71,7 @@ def test_a_reviewer_sees_each_order_with_who_bought_what_for_how_much(client, re
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     page = listing(client)
 
-    assert INDEX in home and "Orders" in home
+    assert INDEX in home and reverse("payments_sales") in home and "Orders" in home
     for text in (
         f"Order {order.pk}",
         "Jordan Rivera",
@@ -252,6 +252,9 @@ def admin_urls(order) -> list[tuple[str, str]]:
         ("get", reverse("payments_orders:inspect", args=[order.pk])),
         ("post", reverse("payments_orders:refund", args=[order.pk])),
         ("post", reverse("payments_orders:review", args=[order.pk])),
+        ("get", reverse("payments_sales")),
+        ("get", reverse("payments_sales_results")),
+        ("get", f"{reverse('payments_sales')}?export=xlsx"),
     ]
 
 
@@ -274,7 +277,7 @@ def test_people_other_than_reviewers_are_turned_away_from_every_payments_admin_p
     assert (order.status, order.flagged_at is not None, Refund.objects.count()) == (OrderStatus.PAID, True, 0)
     if role == "instructor":
         home = client.get(reverse("wagtailadmin_home")).content.decode()
-        assert INDEX not in home
+        assert INDEX not in home and reverse("payments_sales") not in home
 
 
 def test_a_reviewer_without_two_factor_is_sent_to_set_it_up_first(client, course):
@@ -289,13 +292,14 @@ def test_a_reviewer_without_two_factor_is_sent_to_set_it_up_first(client, course
     assert (order.status, order.flagged_at is not None, Refund.objects.count()) == (OrderStatus.PAID, True, 0)
 
 
-def test_a_superuser_sees_the_orders_and_may_act_on_an_order(client, course):
+def test_a_superuser_sees_the_orders_and_sales_and_may_act_on_an_order(client, course):
     order = paid_order(course, flagged_at=timezone.now(), flag_reason="Paid twice.")
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
 
     page = client.get(reverse("payments_orders:inspect", args=[order.pk])).content.decode()
 
     assert listed(listing(client)) == {order.pk}
+    assert "Manual Lymphatic Drainage after Surgery" in client.get(reverse("payments_sales")).content.decode()
     assert "Refund through Stripe" in page and "Mark reviewed" in page
 
 
