@@ -247,6 +247,10 @@ class OrderInspectView(InspectView):
     def refundable(self) -> int:
         return refunds.refundable_amount(self.object)
 
+    @cached_property
+    def unconfirmed(self) -> int:
+        return refunds.unconfirmed_refund_amount(self.object)
+
     def refund_form(self, data=None):
         return RefundForm(data, order=self.object, refundable=self.refundable)
 
@@ -263,6 +267,7 @@ class OrderInspectView(InspectView):
             may_act=self.may_act,
             may_refund=may_refund,
             refundable=money(self.refundable, order.currency),
+            unconfirmed=money(self.unconfirmed, order.currency) if self.unconfirmed else "",
             # A fresh key for each form shown: one submission of it is one refund, however often it arrives.
             request_key=uuid.uuid4().hex,
             events=order.events.all(),

@@ -67,20 +67,24 @@ def _exponent(currency: str) -> int:
 
 def refundable_amount(order: Order) -> int:
     """What may still be asked of Stripe: what was paid, less what Stripe has confirmed refunded, less what
-    reviewers asked for that Stripe has not confirmed yet.
+    reviewers asked for that Stripe has not confirmed yet."""
+    if not order.is_paid:
+        return 0
+    return max(0, (order.amount_paid or 0) - order.amount_refunded - unconfirmed_refund_amount(order))
+
+
+def unconfirmed_refund_amount(order: Order) -> int:
+    """What reviewers asked Stripe to refund on the order that Stripe has not confirmed yet.
 
     Stripe's charge.refunded says only the charge's running total, not which refunds it counts, and a
     refund may also be made in Stripe's dashboard. So a request made since the last confirmation is
     counted as not in that total; an earlier one as in it, as far as the total goes.
     """
-    if not order.is_paid:
-        return 0
     since_confirmation = Q(requested_at__gt=order.refunded_at) if order.refunded_at else Q()
     totals = Refund.objects.filter(order=order).aggregate(
         requested=Sum("amount", default=0), since=Sum("amount", filter=since_confirmation, default=0)
     )
-    asked = max(totals["requested"], order.amount_refunded + totals["since"])
-    return max(0, (order.amount_paid or 0) - asked)
+    return max(totals["requested"] - order.amount_refunded, totals["since"], 0)
 
 
 def order_refund(*, user, order: Order, amount: int | None, reason: str, request_key: str = "") -> Refund:
@@ -125,6 +129,10 @@ def order_refund(*, user, order: Order, amount: int | None, reason: str, request
             )
         except gateway.PaymentGatewayError as error:
             raise PaymentError(_refund_refused(error)) from error
+        if stripe_refund.get("status") in ("failed", "canceled"):
+            # Stripe made the refund but could not send the money back (a closed card, say): nothing to wait for.
+            why = (stripe_refund.get("failure_reason") or "no reason given").replace("_", " ")
+            raise PaymentError(f"Stripe could not send the refund back ({why}), so nothing was refunded.")
         refund = Refund.objects.create(
             order=order,
             amount=amount,

@@ -125,6 +125,7 @@ def test_a_full_refund_is_asked_of_stripe_and_the_order_waits_for_its_confirmati
     assert Enrollment.objects.with_access().filter(user=order.user, course=order.course).exists()
     page = text(response)
     assert "Canceled within 14 days, no lesson completed" in page and "re_test_0001" in page
+    assert "Stripe has not confirmed $49.00 of these yet" in page
     assert "Refund through Stripe" not in page  # nothing is left to ask for until Stripe says otherwise
 
 
@@ -142,6 +143,7 @@ def test_stripes_confirmation_refunds_the_order_and_ends_access_to_the_unfinishe
     assert not Enrollment.objects.with_access().filter(user=order.user, course=order.course).exists()
     page = page_of(client, order).content.decode()
     assert "Refunded" in page and "Refund confirmed by Stripe" in page and "Refund through Stripe" not in page
+    assert "has not confirmed" not in page
 
 
 def test_a_partial_refund_in_dollars_and_cents_is_sent_in_cents(client, reviewer, order, stripe_api):
@@ -298,6 +300,26 @@ def test_stripe_refusing_the_refund_is_said_and_changes_nothing(client, reviewer
     assert (Refund.objects.count(), refund_requests(order)) == (0, [])
     order.refresh_from_db()
     assert (order.status, order.amount_refunded) == (OrderStatus.PAID, 0)
+
+
+def test_a_refund_stripe_could_not_send_back_is_said_and_not_counted(client, reviewer, order, stripe_api):
+    failed = {
+        "id": "re_failed",
+        "object": "refund",
+        "amount": 4900,
+        "status": "failed",
+        "failure_reason": "expired_or_canceled_card",
+    }
+    refund_answer(stripe_api, body=failed)
+    client.force_login(reviewer)
+
+    response = refund(client, order)
+
+    assert "Stripe could not send the refund back (expired or canceled card), so nothing was refunded." in text(
+        response
+    )
+    assert (Refund.objects.count(), refund_requests(order)) == (0, [])
+    assert 'name="amount" value="49.00"' in text(response)
 
 
 def test_stripe_out_of_reach_is_said_and_changes_nothing(client, reviewer, order, stripe_api):
