@@ -30,11 +30,14 @@ REQUEST_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 AMOUNT = re.compile(r"^\d{1,12}(\.\d+)?$")
 
 
-def _check_may_act(user, *, doing: str) -> None:
+def _check_may_act(user, order: Order, *, doing: str) -> None:
     if not user.has_perm(REFUND_PERMISSION):
         raise NotPermitted(f"Only reviewers can {doing}.")
     if not user_has_mfa(user=user):
         raise NotPermitted(f"Set up two-factor authentication before you {doing}.")
+    # A refund after completion keeps the certificate: nobody refunds, or clears the flag on, their own purchase.
+    if order.user_id == user.pk:
+        raise NotPermitted("This is your own order: another reviewer must act on it.")
 
 
 def minor_units(amount: str | Decimal, currency: str) -> int:
@@ -95,7 +98,7 @@ def order_refund(*, user, order: Order, amount: int | None, reason: str, request
     resubmitted page) gives back the refund it asked for rather than a second one. Two different requests
     for the same order run one after the other, each seeing what the other asked for.
     """
-    _check_may_act(user, doing="refund orders")
+    _check_may_act(user, order, doing="refund orders")
     reason = reason.strip()
     if not reason:
         raise PaymentError("Say why the order is refunded: the reason is kept with the order.")
@@ -185,7 +188,7 @@ def _refund_refused(error: gateway.PaymentGatewayError) -> str:
 def order_flag_clear(*, user, order: Order, note: str) -> Order:
     """A reviewer marks a flagged order as reviewed: the flag goes, and the audit log keeps what it said
     with the reviewer's note. A later problem flags the order again."""
-    _check_may_act(user, doing="mark orders reviewed")
+    _check_may_act(user, order, doing="mark orders reviewed")
     note = note.strip()
     if not note:
         raise PaymentError("Say what you checked or decided: the note is kept in the order's history.")

@@ -356,6 +356,21 @@ def test_refunding_needs_two_factor_authentication_even_outside_the_admin(course
     assert (sent(stripe_api), Refund.objects.count()) == ([], 0)
 
 
+def test_a_reviewer_does_not_refund_or_clear_the_flag_on_their_own_order(client, reviewer, course, stripe_api):
+    own = OrderFactory(course=course, user=reviewer)
+    assert deliver(client, stripe_event("checkout.session.completed", order=own)).status_code == 200
+    assert deliver(client, stripe_event("charge.dispute.created", order=own)).status_code == 200
+    client.force_login(reviewer)
+
+    refused = text(refund(client, own))
+    not_cleared = text(review(client, own))
+
+    assert "This is your own order: another reviewer must act on it." in refused
+    assert "This is your own order: another reviewer must act on it." in not_cleared
+    own.refresh_from_db()
+    assert (sent(stripe_api), Refund.objects.count(), own.flagged_at is not None) == ([], 0, True)
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_reviewers_refunding_at_once_refund_once(catalogue):
     if connection.vendor != "postgresql":
