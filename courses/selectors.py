@@ -23,7 +23,7 @@ from credits.selectors import (
     standings,
 )
 
-from .completion import CompletionState, completion_blockers
+from .completion import ACCESS_ENDED, CompletionState, completion_blockers
 from .forms import CatalogueFilterForm
 from .models import (
     CourseApproval,
@@ -178,7 +178,12 @@ def _raw_stream(value):
 def course_detail(*, course: CoursePage, user) -> dict:
     lessons = course_lessons(course=course) if course.pk else []
     assessments = course_assessments(course=course) if course.pk else []
-    enrollment = enrollment_for(user=user, course=course)
+    # Read with one that a refund ended, so that the page can say why the course is offered again.
+    enrollment = (
+        Enrollment.objects.filter(user=user, course=course).first() if user.is_authenticated and course.pk else None
+    )
+    access_ended = bool(enrollment and enrollment.access_ended_at)
+    enrollment = None if access_ended else enrollment
     progress = enrollment and course_progress(enrollment=enrollment, lessons=lessons)
     # None where no evaluation is asked for; else whether this practitioner has sent theirs.
     evaluation_submitted = (
@@ -206,6 +211,7 @@ def course_detail(*, course: CoursePage, user) -> dict:
         "approvals": approvals,
         "instructors": list(instructors),
         "enrollment": enrollment,
+        "access_ended": access_ended and ACCESS_ENDED,
         "progress": progress,
         "evaluation_due": bool(evaluation_submitted is False and progress.completed_count == len(lessons)),
         # A completion can be held back from its certificate (a lapsed approval), so ask for the certificate.

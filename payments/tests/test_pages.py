@@ -389,11 +389,6 @@ def test_after_a_refund_ended_access_the_course_page_offers_to_buy_it_again(clie
     assert "Your progress" not in panel.get_text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="courses.selectors.course_detail reads only enrollments with access, so the course page cannot say "
-    "why a refunded practitioner is offered Buy again (completion.ACCESS_ENDED never reaches it)",
-)
 def test_after_a_refund_ended_access_the_course_page_says_why(client, course, practitioner):
     EnrollmentFactory(user=practitioner, course=course, source=EnrollmentSource.PURCHASE)
     enrollment_access_end(user=practitioner, course=course, reason="Order 7 refunded")
