@@ -37,11 +37,16 @@ def checkout_start(*, user, course, policies_accepted: bool, success_url: str, c
 
     The price and currency come from the course as published, never from the browser. A checkout
     the practitioner already opened for the course is offered again while it is still open, so that
-    two tabs cannot take two payments.
+    two tabs cannot take two payments, and none is opened while a bank debit for it is clearing.
     """
     _check_may_buy(user=user, course=course)
     if not policies_accepted:
         raise PaymentError("Read and accept the registration, cancellation and refund policies before paying.")
+    if _payment_under_way(user=user, course=course):
+        raise PaymentError(
+            "Your payment for this course is still being confirmed: bank debits take a few days. You will be "
+            "enrolled as soon as it clears, without paying again."
+        )
     open_order = _open_checkout(user=user, course=course)
     if open_order is not None:
         return open_order
@@ -79,6 +84,14 @@ def _check_may_buy(*, user, course) -> None:
         raise PaymentError("Confirm your email address first: we sent you a link when you signed up.")
     if enrollment_for(user=user, course=course) is not None:
         raise PaymentError("You are already enrolled in this course.")
+
+
+def _payment_under_way(*, user, course) -> bool:
+    """Whether a checkout for the course is complete on Stripe but not paid yet: a bank debit clearing
+    (or a payment a reviewer is checking). Only a completed session gives an order its PaymentIntent
+    while it is pending."""
+    pending = Order.objects.filter(user=user, course=course, status=OrderStatus.PENDING)
+    return pending.exclude(payment_intent_id="").exists()
 
 
 def _open_checkout(*, user, course) -> Order | None:
@@ -148,14 +161,18 @@ def checkout_session_apply(*, session: dict, order: Order) -> Order:
     """
     with transaction.atomic():
         order = _locked(order)
-        _note_session(order, session)
-        if session.get("payment_status") not in ("paid", "no_payment_required"):
-            return order
-        if order.paid_at is not None or order.status == OrderStatus.REFUNDED:
-            return order
-        mismatch = _money_mismatch(order, session)
-        if mismatch:
-            _flag(order, f"Not fulfilled: {mismatch}")
+        noted = _note_session(order, session)
+        payable = (
+            session.get("payment_status") in ("paid", "no_payment_required")
+            and order.paid_at is None
+            and order.status != OrderStatus.REFUNDED
+        )
+        mismatch = _money_mismatch(order, session) if payable else ""
+        if not payable or mismatch:
+            if noted:
+                order.save(update_fields=[*noted, "updated_at"])
+            if mismatch:
+                _flag(order, f"Not fulfilled: {mismatch}")
             return order
         if order.moves_forward_to(OrderStatus.PAID):
             order.status = OrderStatus.PAID
@@ -170,6 +187,9 @@ def checkout_session_apply(*, session: dict, order: Order) -> Order:
         except IntegrityError:
             # The practitioner already has a paid order for this course (two checkouts, both paid).
             order.refresh_from_db()
+            noted = _note_session(order, session)
+            if noted:
+                order.save(update_fields=[*noted, "updated_at"])
             _flag(order, _paid_twice(order))
             return order
         enrollment_grant(user=order.user, course=order.course, source=EnrollmentSource.PURCHASE, by=order.user)
@@ -195,19 +215,24 @@ def _other_paid_order(order: Order) -> Order | None:
     )
 
 
-def _note_session(order: Order, session: dict) -> None:
-    """Records the session's payment and receipt on the order as Stripe reports them."""
+def _note_session(order: Order, session: dict) -> list[str]:
+    """Sets the session's payment and receipt on the order as Stripe reports them; the fields that
+    changed, for the caller to save with whatever else it changes."""
+    noted = {}
     payment_intent = session.get("payment_intent")
     if isinstance(payment_intent, dict):
         charge = payment_intent.get("latest_charge")
         if isinstance(charge, dict) and charge.get("receipt_url"):
-            order.receipt_url = charge["receipt_url"]
+            noted["receipt_url"] = charge["receipt_url"]
         payment_intent = payment_intent.get("id")
     if payment_intent:
-        order.payment_intent_id = payment_intent
-    if not order.checkout_session_id:
-        order.checkout_session_id = session.get("id")
-    order.save(update_fields=["payment_intent_id", "receipt_url", "checkout_session_id", "updated_at"])
+        noted["payment_intent_id"] = payment_intent
+    if not order.checkout_session_id and session.get("id"):
+        noted["checkout_session_id"] = session["id"]
+    changed = [field for field, value in noted.items() if getattr(order, field) != value]
+    for field in changed:
+        setattr(order, field, noted[field])
+    return changed
 
 
 def _money_mismatch(order: Order, session: dict) -> str:

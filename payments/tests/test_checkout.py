@@ -332,3 +332,26 @@ def test_a_delayed_payment_on_the_success_page_says_it_is_being_confirmed(client
     assert response.status_code == 200
     assert "Your payment is being confirmed" in response.text
     assert not Enrollment.objects.exists()
+
+
+def test_no_second_checkout_opens_while_a_bank_debit_for_the_course_clears(client, course, practitioner, stripe_api):
+    order = OrderFactory(user=practitioner, course=course)
+    deliver(client, stripe_event("checkout.session.completed.unpaid", order=order))
+
+    response = client.post(buy_url(course), {"accept_policies": "on"})
+
+    assert response.status_code == 400
+    assert "Your payment for this course is still being confirmed" in response.content.decode().replace("&#x27;", "'")
+    assert len(stripe_api.calls) == 0
+    assert Order.objects.count() == 1
+
+
+def test_after_a_failed_bank_debit_the_course_can_be_bought_again(client, course, practitioner, stripe_api):
+    order = OrderFactory(user=practitioner, course=course)
+    deliver(client, stripe_event("checkout.session.completed.unpaid", order=order))
+    deliver(client, stripe_event("checkout.session.async_payment_failed", order=order))
+    stripe_api.post(SESSIONS, json=new_session())
+
+    response = client.post(buy_url(course), {"accept_policies": "on"})
+
+    assert response.status_code == 302 and len(stripe_api.calls) == 1
