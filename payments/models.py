@@ -39,6 +39,9 @@ PAID_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.D
 class Order(models.Model):
     """One practitioner's purchase of one course, from the Buy button to its last refund."""
 
+    # Nothing in the editor links to an order: keeping Wagtail's reference index for it costs every event queries.
+    wagtail_reference_index_ignore = True
+
     # Names the order to Stripe in idempotency keys and metadata: unlike the id, never the same in two
     # databases (a test account shared by staging and a re-seeded demo sees both).
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
