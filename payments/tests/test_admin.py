@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from courses.services import INSTRUCTORS, REVIEWERS, authoring_roles_setup
+from courses.services import INSTRUCTORS, REVIEWERS
 from courses.tests.factories import CoursePageFactory
 from credits.models import REGULATORS
 from payments.models import Order, OrderStatus, Refund
@@ -25,19 +25,8 @@ INDEX = reverse("payments_orders:index")
 
 
 @pytest.fixture
-def course(catalogue):
-    authoring_roles_setup(catalogue=catalogue)
-    return CoursePageFactory(parent=catalogue, title="Manual Lymphatic Drainage after Surgery", price_amount=4900)
-
-
-@pytest.fixture
 def other_course(catalogue):
     return CoursePageFactory(parent=catalogue, title="Myofascial Release for the Shoulder", price_amount=12900)
-
-
-@pytest.fixture
-def reviewer(course):
-    return UserFactory(email="reviewer@example.com", groups=[REVIEWERS])
 
 
 def paid_order(course, *, created_at=None, **fields) -> Order:

@@ -12,21 +12,11 @@ from certificates.tests.factories import issued_certificate
 from courses.models import CoursePage, Enrollment
 from payments.models import OrderStatus, StripeEvent
 
-from .factories import OrderFactory, deliver, paid_course, payment_intent_id, stripe_event
+from .factories import OrderFactory, deliver, payment_intent_id, stripe_event
 
 pytestmark = pytest.mark.django_db
 
 PAYMENT_INTENTS = "https://api.stripe.com/v1/payment_intents"
-
-
-@pytest.fixture
-def course(catalogue):
-    return paid_course(catalogue)
-
-
-@pytest.fixture
-def order(course):
-    return OrderFactory(course=course)
 
 
 @pytest.fixture

@@ -28,17 +28,6 @@ DISPUTED = "Charge ch_1 has been charged back; cannot issue a refund."
 
 
 @pytest.fixture
-def course(catalogue):
-    authoring_roles_setup(catalogue=catalogue)
-    return CoursePageFactory(parent=catalogue, title="Manual Lymphatic Drainage after Surgery", price_amount=4900)
-
-
-@pytest.fixture
-def reviewer(course):
-    return UserFactory(email="reviewer@example.com", groups=[REVIEWERS])
-
-
-@pytest.fixture
 def order(client, course):
     """An order paid through Stripe Checkout, as the webhook left it: paid, and the practitioner enrolled."""
     order = OrderFactory(course=course)

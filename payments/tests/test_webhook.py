@@ -10,21 +10,11 @@ from wagtail.models import ModelLogEntry
 from courses.models import Enrollment, EnrollmentSource
 from payments.models import OrderStatus, StripeEvent
 
-from .factories import OrderFactory, deliver, paid_course, post_webhook, signature_header, stripe_event
+from .factories import deliver, post_webhook, signature_header, stripe_event
 
 pytestmark = pytest.mark.django_db
 
 WEBHOOK = "/payments/stripe/webhook/"
-
-
-@pytest.fixture
-def course(catalogue):
-    return paid_course(catalogue)
-
-
-@pytest.fixture
-def order(course):
-    return OrderFactory(course=course)
 
 
 def assert_nothing_changed(order):
