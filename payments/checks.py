@@ -16,3 +16,18 @@ def webhook_secret_configured(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def stripe_api_is_stripes(app_configs, **kwargs):
+    """A stand-in for Stripe's API is for tests: in production it would receive the secret key."""
+    if settings.STRIPE_SECRET_KEY and settings.STRIPE_API_BASE:
+        return [
+            Warning(
+                f"STRIPE_API_BASE is set ({settings.STRIPE_API_BASE}): the secret key and every payment call go there "
+                "instead of to Stripe.",
+                hint="Unset STRIPE_API_BASE in production.",
+                id="payments.W002",
+            )
+        ]
+    return []

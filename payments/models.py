@@ -57,7 +57,10 @@ class Order(models.Model):
     checkout_expires_at = models.DateTimeField(null=True, blank=True)
     payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
 
-    # What Stripe reports: the total paid after any promotion code and with any tax it added.
+    # Read when the checkout opened: switching promotion codes off later must not refuse what buyers paid.
+    promotion_codes_allowed = models.BooleanField(default=False)
+    # What Stripe reports received: the total after any promotion code and with any tax it added. It is
+    # recorded for a payment that is not fulfilled too (an amount that does not match), so it can be refunded.
     amount_paid = models.PositiveIntegerField(null=True, blank=True)
     amount_discount = models.PositiveIntegerField(default=0)
     amount_tax = models.PositiveIntegerField(default=0)
@@ -100,8 +103,9 @@ class Order(models.Model):
         return self.status in PAID_STATUSES
 
     @property
-    def refundable_amount(self) -> int:
-        return (self.amount_paid or 0) - self.amount_refunded if self.is_paid else 0
+    def is_fulfilled(self) -> bool:
+        """Whether the payment enrolled the practitioner and no full refund has ended it."""
+        return self.paid_at is not None and self.status != OrderStatus.REFUNDED
 
 
 class StripeEvent(models.Model):
@@ -129,6 +133,8 @@ class Refund(models.Model):
     reason = models.TextField()
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
+    # One submission of the reviewer's form: sent again (a double click), it finds this refund, not a second.
+    request_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     stripe_refund_id = models.CharField(max_length=255, blank=True)
 
     class Meta:

@@ -8,9 +8,7 @@ from decimal import Decimal
 import stripe
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import ModelLogEntry
 
 from accounts.selectors import user_has_mfa
 from courses.templatetags.course_tags import ZERO_DECIMAL_CURRENCIES
@@ -71,7 +69,7 @@ def _exponent(currency: str) -> int:
 def refundable_amount(order: Order) -> int:
     """What may still be asked of Stripe: what was paid, less what Stripe has confirmed refunded, less what
     reviewers asked for that Stripe has not confirmed yet."""
-    if not order.is_paid:
+    if order.amount_paid is None:
         return 0
     return max(0, (order.amount_paid or 0) - order.amount_refunded - unconfirmed_refund_amount(order))
 
@@ -105,11 +103,11 @@ def order_refund(*, user, order: Order, amount: int | None, reason: str, request
     if request_key and not REQUEST_KEY.match(request_key):
         raise PaymentError("The refund form was altered: reload the order's page and fill it in again.")
     request_key = request_key or uuid.uuid4().hex
-    # The order's row stays locked while Stripe is asked, so that a second request waits for this one's
-    # Refund row; Stripe's charge.refunded, which takes the same lock, is applied after it too.
+    # The Refund row is made under the order's lock and committed before Stripe is asked, so a second
+    # request counts it against what is left, and no lock is held while Stripe answers.
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        earlier = _refund_asked_with(order, request_key)
+        earlier = Refund.objects.filter(order=order, request_key=request_key).first()
         if earlier is not None:
             return earlier
         refundable = refundable_amount(order)
@@ -121,52 +119,41 @@ def order_refund(*, user, order: Order, amount: int | None, reason: str, request
                 f"Refund between {money(1, order.currency)} and {money(refundable, order.currency)}: "
                 f"{money(refundable, order.currency)} of this order is not refunded or asked for yet."
             )
-        requested_at = timezone.now()
-        try:
-            stripe_refund = gateway.refund_create(
-                payment_intent_id=order.payment_intent_id,
-                amount=amount,
-                metadata={"order_id": str(order.pk), "order_reference": str(order.reference)},
-                # A retry of the same request (by the stripe library, or the same form again) refunds once.
-                idempotency_key=f"refund-{order.reference}-{request_key}",
-            )
-        except gateway.PaymentGatewayError as error:
-            raise PaymentError(_refund_refused(error)) from error
-        if stripe_refund.get("status") in ("failed", "canceled"):
-            # Stripe made the refund but could not send the money back (a closed card, say): nothing to wait for.
-            why = (stripe_refund.get("failure_reason") or "no reason given").replace("_", " ")
-            raise PaymentError(f"Stripe could not send the refund back ({why}), so nothing was refunded.")
         refund = Refund.objects.create(
-            order=order,
+            order=order, amount=amount, reason=reason, requested_by=user, request_key=request_key
+        )
+    try:
+        stripe_refund = gateway.refund_create(
+            payment_intent_id=order.payment_intent_id,
             amount=amount,
-            reason=reason,
-            requested_by=user,
-            requested_at=requested_at,
-            stripe_refund_id=stripe_refund.get("id", ""),
+            metadata={"order_id": str(order.pk), "order_reference": str(order.reference)},
+            # A retry of the same request (by the stripe library, or the same form again) refunds once.
+            idempotency_key=f"refund-{order.reference}-{request_key}",
         )
-        log(
-            instance=order,
-            action=REFUND_REQUEST_ACTION,
-            user=user,
-            data={
-                "amount": amount,
-                "currency": order.currency,
-                "reason": reason,
-                "refund": refund.stripe_refund_id,
-                "refund_pk": refund.pk,
-                "request": request_key,
-            },
-        )
-    return refund
-
-
-def _refund_asked_with(order: Order, request_key: str) -> Refund | None:
-    entry = (
-        ModelLogEntry.objects.for_instance(order)
-        .filter(action=REFUND_REQUEST_ACTION, data__request=request_key)
-        .first()
+    except gateway.PaymentGatewayError as error:
+        refund.delete()  # Stripe refunded nothing; the same form sent again asks with the same key
+        raise PaymentError(_refund_refused(error)) from error
+    if stripe_refund.get("status") in ("failed", "canceled"):
+        refund.delete()
+        # Stripe made the refund but could not send the money back (a closed card, say): nothing to wait for.
+        why = (stripe_refund.get("failure_reason") or "no reason given").replace("_", " ")
+        raise PaymentError(f"Stripe could not send the refund back ({why}), so nothing was refunded.")
+    refund.stripe_refund_id = stripe_refund.get("id", "")
+    refund.save(update_fields=["stripe_refund_id"])
+    log(
+        instance=order,
+        action=REFUND_REQUEST_ACTION,
+        user=user,
+        data={
+            "amount": amount,
+            "currency": order.currency,
+            "reason": reason,
+            "refund": refund.stripe_refund_id,
+            "refund_pk": refund.pk,
+            "request": request_key,
+        },
     )
-    return None if entry is None else Refund.objects.filter(pk=entry.data.get("refund_pk"), order=order).first()
+    return refund
 
 
 def _refund_refused(error: gateway.PaymentGatewayError) -> str:

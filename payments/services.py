@@ -9,7 +9,9 @@ same one leave the order, and the practitioner's enrollment, as one application 
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -26,6 +28,8 @@ from .presentation import money, policies_text
 
 # A pending checkout is offered again rather than a second one opened, while it has this long to run.
 CHECKOUT_REUSE_MARGIN = timedelta(minutes=10)
+# How long an order may wait for Stripe's answer to opening its checkout (the client's timeout and retries).
+OPENING = timedelta(minutes=2)
 
 
 class PaymentError(DomainError):
@@ -42,23 +46,26 @@ def checkout_start(*, user, course, policies_accepted: bool, success_url: str, c
     _check_may_buy(user=user, course=course)
     if not policies_accepted:
         raise PaymentError("Read and accept the registration, cancellation and refund policies before paying.")
-    if _payment_under_way(user=user, course=course):
-        raise PaymentError(
-            "Your payment for this course is still being confirmed: bank debits take a few days. You will be "
-            "enrolled as soon as it clears, without paying again."
-        )
-    open_order = _open_checkout(user=user, course=course)
-    if open_order is not None:
-        return open_order
-    order = Order.objects.create(
-        user=user,
-        course=course,
-        course_title=course.title,
-        amount=course.price_amount,
-        currency=course.price_currency.upper(),
-        policies_accepted=policies_text(default_provider()),
-        policies_accepted_at=timezone.now(),
-    )
+    with transaction.atomic():
+        # One Buy at a time per practitioner: a double click finds the order the first click opened,
+        # and asks Stripe with the same idempotency key, so both get the same Checkout Session.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        _check_no_payment_under_way(user=user, course=course)
+        order = _open_checkout(user=user, course=course)
+        if order is not None and order.checkout_url:
+            return order
+        if order is None:
+            order = Order.objects.create(
+                user=user,
+                course=course,
+                course_title=course.title,
+                amount=course.price_amount,
+                currency=course.price_currency.upper(),
+                promotion_codes_allowed=settings.STRIPE_ALLOW_PROMOTION_CODES,
+                policies_accepted=policies_text(default_provider()),
+                policies_accepted_at=timezone.now(),
+            )
+    # Stripe is asked with no transaction open: a slow answer holds no lock.
     try:
         session = gateway.checkout_session_create(
             params=_checkout_params(order, success_url=success_url, cancel_url=cancel_url),
@@ -86,25 +93,38 @@ def _check_may_buy(*, user, course) -> None:
         raise PaymentError("You are already enrolled in this course.")
 
 
-def _payment_under_way(*, user, course) -> bool:
-    """Whether a checkout for the course is complete on Stripe but not paid yet: a bank debit clearing
-    (or a payment a reviewer is checking). Only a completed session gives an order its PaymentIntent
-    while it is pending."""
-    pending = Order.objects.filter(user=user, course=course, status=OrderStatus.PENDING)
-    return pending.exclude(payment_intent_id="").exists()
+def _check_no_payment_under_way(*, user, course) -> None:
+    """Refuses a second checkout while one for the course is complete on Stripe but not fulfilled: a
+    bank debit clearing, or a payment a reviewer is checking. Only a completed session gives a pending
+    order its PaymentIntent."""
+    pending = Order.objects.filter(user=user, course=course, status=OrderStatus.PENDING).exclude(payment_intent_id="")
+    under_way = pending.order_by("-created_at").first()
+    if under_way is None:
+        return
+    if under_way.flagged_at:
+        raise PaymentError(
+            "Our staff are checking your payment for this course: we will email you. Please do not pay again."
+        )
+    raise PaymentError(
+        "Your payment for this course is still being confirmed: bank debits take a few days. You will be "
+        "enrolled as soon as it clears, without paying again."
+    )
 
 
 def _open_checkout(*, user, course) -> Order | None:
+    """The practitioner's pending order for the course at today's price whose checkout is still open
+    on Stripe, or is being opened by another request right now."""
+    now = timezone.now()
     return (
         Order.objects.filter(
+            Q(checkout_expires_at__gt=now + CHECKOUT_REUSE_MARGIN) | Q(checkout_url="", created_at__gt=now - OPENING),
             user=user,
             course=course,
             status=OrderStatus.PENDING,
             amount=course.price_amount,
             currency=course.price_currency.upper(),
-            checkout_expires_at__gt=timezone.now() + CHECKOUT_REUSE_MARGIN,
         )
-        .exclude(checkout_url="")
+        .order_by("-created_at")
         .first()
     )
 
@@ -126,11 +146,16 @@ def _checkout_params(order: Order, *, success_url: str, cancel_url: str) -> dict
         "customer_email": order.user.email,
         "client_reference_id": str(order.pk),
         "metadata": metadata,
-        "payment_intent_data": {"metadata": metadata, "description": order.course_title},
+        # Stripe emails its receipt to this address once the payment succeeds.
+        "payment_intent_data": {
+            "metadata": metadata,
+            "description": order.course_title,
+            "receipt_email": order.user.email,
+        },
         "success_url": success_url,
         "cancel_url": cancel_url,
     }
-    if settings.STRIPE_ALLOW_PROMOTION_CODES:
+    if order.promotion_codes_allowed:
         params["allow_promotion_codes"] = True
     if settings.STRIPE_AUTOMATIC_TAX:
         params["automatic_tax"] = {"enabled": True}
@@ -168,6 +193,10 @@ def checkout_session_apply(*, session: dict, order: Order) -> Order:
             and order.status != OrderStatus.REFUNDED
         )
         mismatch = _money_mismatch(order, session) if payable else ""
+        if mismatch:
+            # Money was received all the same: recorded, so that a reviewer can refund it.
+            order.amount_paid = session.get("amount_total")
+            noted.append("amount_paid")
         if not payable or mismatch:
             if noted:
                 order.save(update_fields=[*noted, "updated_at"])
@@ -188,8 +217,8 @@ def checkout_session_apply(*, session: dict, order: Order) -> Order:
             # The practitioner already has a paid order for this course (two checkouts, both paid).
             order.refresh_from_db()
             noted = _note_session(order, session)
-            if noted:
-                order.save(update_fields=[*noted, "updated_at"])
+            order.amount_paid = session["amount_total"]  # received, to be refunded
+            order.save(update_fields=[*noted, "amount_paid", "updated_at"])
             _flag(order, _paid_twice(order))
             return order
         enrollment_grant(user=order.user, course=order.course, source=EnrollmentSource.PURCHASE, by=order.user)
@@ -201,7 +230,7 @@ def _paid_twice(order: Order) -> str:
     other = _other_paid_order(order)
     paid_by = f"order {other.pk}" if other else "another order"
     return (
-        f"Paid twice: {paid_by} already paid for this course. Refund this payment in Stripe's dashboard; "
+        f"Paid twice: {paid_by} already paid for this course. Refund this payment (Refund, on this page); "
         "its refund leaves the course open."
     )
 
@@ -248,7 +277,7 @@ def _money_mismatch(order: Order, session: dict) -> str:
     allowed = {order.amount - discount + tax, order.amount - discount}
     if (
         session.get("amount_subtotal", order.amount) != order.amount
-        or (discount and not settings.STRIPE_ALLOW_PROMOTION_CODES)
+        or (discount and not order.promotion_codes_allowed)
         or paid not in allowed
     ):
         subtotal = money(session.get("amount_subtotal") or 0, currency)
@@ -294,9 +323,12 @@ def _locate(event_type: str, stripe_object: dict) -> Order | None:
     if event_type.startswith("checkout.session."):
         metadata = stripe_object.get("metadata") or {}
         order = _order_from(metadata, order_id=metadata.get("order_id") or stripe_object.get("client_reference_id"))
-        if order is not None and order.checkout_session_id not in (None, stripe_object.get("id")):
-            return None  # a session this site did not open for the order
-        return order
+        if order is None:
+            return None
+        if order.checkout_session_id is None:
+            # Opening the session failed on this side: only the reference this site sent proves it ours.
+            return order if metadata.get("order_reference") == str(order.reference) else None
+        return order if order.checkout_session_id == stripe_object.get("id") else None
     payment_intent = stripe_object.get("payment_intent")
     if payment_intent:
         order = Order.objects.filter(payment_intent_id=payment_intent).first()
@@ -325,7 +357,7 @@ def _order_from(metadata: dict, *, order_id) -> Order | None:
 
 def _session_completed(order: Order, session: dict) -> str:
     order = checkout_session_apply(session=session, order=order)
-    if order.is_paid:
+    if order.is_fulfilled:
         return f"order {order.pk} {order.get_status_display().lower()}"
     if order.flagged_at:
         return f"order {order.pk} flagged: {order.flag_reason}"

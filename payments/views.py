@@ -77,7 +77,7 @@ def checkout_success(request):
         order = services.checkout_return(user=request.user, session_id=request.GET.get("session_id", ""))
     except services.PaymentError as error:
         raise Http404(str(error)) from error
-    if order.is_paid:
+    if order.is_fulfilled:
         messages.success(request, f"Payment received: you are enrolled in {order.course_title}.")
         first_lesson = next(iter(course_lessons(course=order.course)), None)
         return redirect(first_lesson.url if first_lesson else order.course.url)

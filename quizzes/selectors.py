@@ -122,8 +122,13 @@ def _any_partial_credit(stream) -> bool:
 
 
 def attempt_for(*, user, pk: int) -> QuizAttempt | None:
-    """The attempt `pk` if it is this practitioner's own."""
-    return QuizAttempt.objects.select_related("quiz", "enrollment").filter(pk=pk, enrollment__user=user).first()
+    """The attempt `pk` if it is this practitioner's own, in a course they still have access to (a refund
+    ends it, with any attempt still open)."""
+    return (
+        QuizAttempt.objects.select_related("quiz", "enrollment")
+        .filter(pk=pk, enrollment__user=user, enrollment__access_ended_at__isnull=True)
+        .first()
+    )
 
 
 def attempt_detail(*, attempt: QuizAttempt) -> dict:

@@ -111,3 +111,15 @@ def test_no_certificate_is_issued_once_access_has_ended(catalogue):
 def test_ending_access_of_someone_never_enrolled_does_nothing(course):
     assert enrollment_access_end(user=UserFactory(), course=course, reason="Order 7 refunded") is None
     assert not Enrollment.objects.exists()
+
+
+def test_an_attempt_left_open_cannot_be_answered_once_access_has_ended(client, course, enrollment):
+    quiz = QuizPageFactory(parent=course)
+    client.force_login(enrollment.user)
+    attempt_url = client.post(reverse("quizzes:start", args=[quiz.pk]))["Location"]
+    assert client.get(attempt_url).status_code == 200
+
+    enrollment_access_end(user=enrollment.user, course=course, reason="Order 7 refunded")
+
+    assert client.get(attempt_url).status_code == 404
+    assert QuizAttempt.objects.get().submitted_at is None

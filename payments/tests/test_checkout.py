@@ -355,3 +355,19 @@ def test_after_a_failed_bank_debit_the_course_can_be_bought_again(client, course
     response = client.post(buy_url(course), {"accept_policies": "on"})
 
     assert response.status_code == 302 and len(stripe_api.calls) == 1
+
+
+def test_a_buy_that_finds_a_checkout_still_opening_asks_stripe_with_the_same_key(
+    client, course, practitioner, stripe_api
+):
+    # A double click: the first request has made its order and is still waiting for Stripe's answer.
+    opening = OrderFactory(
+        user=practitioner, course=course, checkout_session_id=None, checkout_url="", checkout_expires_at=None
+    )
+    stripe_api.post(SESSIONS, json=new_session())
+
+    response = client.post(buy_url(course), {"accept_policies": "on"})
+
+    assert response.status_code == 302
+    assert Order.objects.get() == opening
+    assert stripe_api.calls[0].request.headers["Idempotency-Key"] == f"checkout-{opening.reference}"

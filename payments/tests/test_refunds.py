@@ -7,6 +7,7 @@ import threading
 from urllib.parse import parse_qs
 
 import pytest
+import requests
 import responses
 from django.db import connection
 from django.urls import reverse
@@ -484,3 +485,29 @@ def test_amounts_typed_in_major_units_read_as_minor_units(typed, currency, minor
 def test_a_yen_amount_has_no_decimal_places():
     with pytest.raises(ValueError, match="JPY amounts have no decimal places"):
         refunds.minor_units("500.5", "JPY")
+
+
+def test_a_payment_received_but_not_fulfilled_can_be_refunded(client, reviewer, course, stripe_api):
+    order = OrderFactory(course=course)
+    deliver(client, stripe_event("checkout.session.completed", order=order, amount_total=100))
+    order.refresh_from_db()
+    assert (order.status, order.amount_paid, bool(order.flagged_at)) == (OrderStatus.PENDING, 100, True)
+    refund_answer(stripe_api, amount=100)
+    client.force_login(reviewer)
+
+    response = refund(client, order, amount="1.00")
+
+    assert REQUESTED.replace("Refund", "Refund of $1.00") in text(response)
+    assert [request["amount"] for request in sent(stripe_api)] == ["100"]
+    assert Refund.objects.get(order=order).amount == 100
+
+
+def test_a_refund_stripe_cannot_make_leaves_no_refund_request(client, reviewer, order, stripe_api):
+    stripe_api.post(STRIPE_REFUNDS, body=requests.ConnectionError("Connection refused"))
+    client.force_login(reviewer)
+
+    response = refund(client, order)
+
+    assert "Stripe could not be reached, so nothing was refunded." in text(response)
+    assert not Refund.objects.exists()
+    assert refund_requests(order) == []
