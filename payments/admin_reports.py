@@ -14,11 +14,11 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from lms.exports import GuardedSpreadsheetExportMixin
+from lms.money import major_units
 
 from .admin_views import VIEW_PERMISSION, ViewOnlyPolicy
 from .models import Order
 from .presentation import money
-from .refunds import major_units
 
 
 def _currencies(request=None):

@@ -30,6 +30,7 @@ from wagtail.permissions import register_permission_policy
 from courses.models import CoursePage
 from lms.errors import DomainError
 from lms.exports import GuardedSpreadsheetExportMixin
+from lms.money import major_units, minor_units
 
 from . import refunds
 from .models import Order, OrderStatus, Refund, StripeEvent
@@ -149,7 +150,7 @@ class OrderIndexView(GuardedSpreadsheetExportMixin, IndexView):
         return queryset.filter(matches)
 
     def to_row_dict(self, order: Order):
-        major = refunds.major_units
+        major = major_units
         return OrderedDict(
             number=order.pk,
             created=_local(order.created_at),
@@ -191,14 +192,14 @@ class RefundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.currency = order.currency
         self.fields["amount"].label = f"Amount ({order.currency})"
-        self.fields["amount"].initial = refunds.major_units(refundable, order.currency)
+        self.fields["amount"].initial = major_units(refundable, order.currency)
         self.fields[
             "amount"
         ].help_text = f"Up to {money(refundable, order.currency)}, what is neither refunded nor asked of Stripe yet."
 
     def clean_amount(self) -> int:
         try:
-            return refunds.minor_units(self.cleaned_data["amount"], self.currency)
+            return minor_units(self.cleaned_data["amount"], self.currency)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
 

@@ -1,6 +1,6 @@
 """How orders and the provider's purchase policies read to people."""
 
-from courses.templatetags.course_tags import money
+from lms.money import money
 
 __all__ = ["money", "policies_text", "purchase_policies"]
 

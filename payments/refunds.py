@@ -3,7 +3,6 @@ and flagged orders marked as reviewed. Both need the refund permission and two-f
 
 import re
 import uuid
-from decimal import Decimal
 
 import stripe
 from django.db import transaction
@@ -11,12 +10,11 @@ from django.db.models import Q, Sum
 from wagtail.log_actions import log
 
 from accounts.selectors import user_has_mfa
-from courses.templatetags.course_tags import ZERO_DECIMAL_CURRENCIES
 from lms.errors import NotPermitted
+from lms.money import money
 
 from . import gateway
 from .models import Order, Refund
-from .presentation import money
 from .services import PaymentError
 
 REFUND_PERMISSION = "payments.refund_order"
@@ -24,8 +22,6 @@ REFUND_REQUEST_ACTION = "payments.refund_request"
 REVIEW_ACTION = "payments.review"
 # A request key comes back from the reviewer's form; it goes into Stripe's idempotency key, so it is kept plain.
 REQUEST_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-# Digits with an optional fraction, as people write money: no exponents, no "NaN", no "Infinity".
-AMOUNT = re.compile(r"^\d{1,12}(\.\d+)?$")
 
 
 def _check_may_act(user, order: Order, *, doing: str) -> None:
@@ -36,34 +32,6 @@ def _check_may_act(user, order: Order, *, doing: str) -> None:
     # A refund after completion keeps the certificate: nobody refunds, or clears the flag on, their own purchase.
     if order.user_id == user.pk:
         raise NotPermitted("This is your own order: another reviewer must act on it.")
-
-
-def minor_units(amount: str | Decimal, currency: str) -> int:
-    """The amount a person typed in dollars (or the currency's major unit) as integer minor units;
-    ValueError when it is not a positive amount the currency can be paid in ("49.999", "-5", "1e400")."""
-    typed = str(amount).strip().replace(",", "").removeprefix("$").strip()
-    if typed.startswith("-"):
-        raise ValueError("Give an amount above zero.")
-    if not AMOUNT.match(typed):
-        raise ValueError(f"“{amount}” is not an amount of money.")
-    major = Decimal(typed)
-    if major <= 0:
-        raise ValueError("Give an amount above zero.")
-    places = _exponent(currency)
-    minor = major.scaleb(places)
-    if minor != minor.to_integral_value():
-        raise ValueError(f"{currency.upper()} amounts have {places or 'no'} decimal place{'' if places == 1 else 's'}.")
-    return int(minor)
-
-
-def major_units(amount_minor: int, currency: str) -> Decimal:
-    """Integer minor units as a decimal amount in the major unit: 4900 USD is Decimal("49.00")."""
-    exponent = _exponent(currency)
-    return Decimal(amount_minor).scaleb(-exponent).quantize(Decimal(1).scaleb(-exponent))
-
-
-def _exponent(currency: str) -> int:
-    return 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
 
 
 def refundable_amount(order: Order) -> int:

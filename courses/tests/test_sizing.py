@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from courses.sizing import ContentSize, count_words
-from courses.templatetags.course_tags import money
+from lms.money import money
 
 
 def test_twelve_thousand_words_is_one_ce_hour():

@@ -19,6 +19,7 @@ from courses.models import Enrollment
 from courses.services import REVIEWERS, authoring_roles_setup
 from courses.tests.factories import CoursePageFactory
 from lms.errors import NotPermitted
+from lms.money import minor_units
 from payments import refunds
 from payments.models import Order, OrderStatus, Refund
 from payments.tests.factories import OrderFactory, deliver, payment_intent_id, stripe_event
@@ -479,12 +480,12 @@ def test_a_new_problem_flags_a_reviewed_order_again(client, reviewer, disputed):
     [("49", "USD", 4900), ("49.5", "USD", 4950), ("1,234.56", "USD", 123456), ("$0.01", "USD", 1), ("500", "JPY", 500)],
 )
 def test_amounts_typed_in_major_units_read_as_minor_units(typed, currency, minor):
-    assert refunds.minor_units(typed, currency) == minor
+    assert minor_units(typed, currency) == minor
 
 
 def test_a_yen_amount_has_no_decimal_places():
     with pytest.raises(ValueError, match="JPY amounts have no decimal places"):
-        refunds.minor_units("500.5", "JPY")
+        minor_units("500.5", "JPY")
 
 
 def test_a_payment_received_but_not_fulfilled_can_be_refunded(client, reviewer, course, stripe_api):
