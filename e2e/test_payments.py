@@ -117,6 +117,18 @@ def test_a_practitioner_buys_a_course_on_stripe_and_lands_in_its_first_lesson(
     assert_accessible(page, "receipt page")
 
 
+def test_anyone_reads_the_policies_from_the_footer(live_server, paid_course, browser):
+    page = browser.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Registration, cancellation and refund policies").click()
+
+    expect(page.get_by_role("heading", name="Refund policy")).to_be_visible()
+    expect(page.get_by_text(REFUND_POLICY)).to_be_visible()
+    assert_accessible(page, "policies page")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert_accessible(page, "policies page on a phone")
+
+
 def test_the_webhook_arriving_before_the_practitioner_returns_enrolls_them_once(
     live_server, stripe_standin, paid_course, practitioner, logged_in_page
 ):

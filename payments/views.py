@@ -95,6 +95,13 @@ def checkout_canceled(request, course_id):
 
 
 @require_GET
+def policies(request):
+    """The provider's written purchase policies, public (NCBTMB asks approved providers to have them)."""
+    provider = default_provider(site=getattr(request, "site", None))
+    return render(request, "payments/policies.html", {"policies": selectors.purchase_policies(provider)})
+
+
+@require_GET
 @login_required
 def order_list(request):
     return render(request, "payments/order_list.html", {"orders": selectors.orders_of(user=request.user)})
