@@ -1,6 +1,6 @@
 """Certificate codes: 12 random Crockford base32 symbols and a Luhn mod 32 check symbol.
 
-Printed as `7K3M-9QXR-T2HW-4`. Read the way people type them: case does not matter, spaces and
+Printed as `7K3M-9QXR-T2HW-R`. Read the way people type them: case does not matter, spaces and
 dashes are ignored, and O reads as 0, I and L as 1. The check symbol catches every single
 mistyped symbol and every swap of two neighbours but one (0 and Z, as Luhn misses 09/90 in
 decimal), so a typo reads as malformed, not as some other practitioner's certificate.
@@ -22,9 +22,11 @@ class MalformedCode(ValueError):
 
 
 def new_code() -> str:
-    """A fresh random code in canonical form (13 symbols, no dashes)."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
-    return body + check_symbol(body)
+    """A fresh random code in canonical form (13 symbols, no dashes); never the printed example."""
+    while True:
+        body = "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
+        if body != EXAMPLE[:BODY_LENGTH]:
+            return body + check_symbol(body)
 
 
 def check_symbol(body: str) -> str:
@@ -46,7 +48,7 @@ def canonical(text: str) -> str:
         raise MalformedCode("A certificate code uses only digits and the letters A to Z except U.")
     code = code.upper().translate(_LOOKALIKES)
     if len(code) != CODE_LENGTH:
-        raise MalformedCode("A certificate code has 13 symbols.")
+        raise MalformedCode(f"A certificate code has 13 symbols, not {len(code)}.")
     if any(symbol not in _VALUE for symbol in code):
         raise MalformedCode("A certificate code uses only digits and the letters A to Z except U.")
     if check_symbol(code[:BODY_LENGTH]) != code[BODY_LENGTH]:
@@ -54,6 +56,11 @@ def canonical(text: str) -> str:
     return code
 
 
+# The code the verification page shows as an example: well-formed, so typing it reads as a code that
+# was never issued rather than as a typing mistake, and new_code never hands it out.
+EXAMPLE = "7K3M9QXRT2HW" + check_symbol("7K3M9QXRT2HW")
+
+
 def printed(code: str) -> str:
-    """`7K3M9QXRT2HW4` as `7K3M-9QXR-T2HW-4`."""
+    """`7K3M9QXRT2HWR` as `7K3M-9QXR-T2HW-R`."""
     return "-".join([code[0:4], code[4:8], code[8:12], code[12:]])

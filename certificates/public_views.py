@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from . import verification
-from .codes import MalformedCode, canonical, printed
+from .codes import EXAMPLE, MalformedCode, canonical, printed
 from .credential_verification import certificate_credential_standing
 from .credentials import STATUS_LIST_TTL_SECONDS
 from .keys import did_document
@@ -88,38 +88,61 @@ def verify_form(request):
         try:
             return redirect("certificates:verify", printed(canonical(typed)))
         except MalformedCode as error:
-            return TemplateResponse(
-                request, "certificates/verify_form.html", {"typed": typed, "error": str(error)}, status=400
-            )
-    return TemplateResponse(request, "certificates/verify_form.html", {})
+            return _form_again(request, typed=typed, status="malformed", reason=str(error))
+    return TemplateResponse(request, "certificates/verify_form.html", {"example": printed(EXAMPLE)})
 
 
 @verification_response
 @require_safe
 def verify_page(request, code):
     try:
-        [(code, status, certificate)] = verification.look_up_for(request, [code], channel=LookupChannel.PAGE)
+        [lookup] = verification.look_up_for(request, [code], channel=LookupChannel.PAGE)
     except verification.TooManyLookups as limited:
         context = {"wait": limited.retry_after}
         response = TemplateResponse(request, "certificates/verify_limited.html", context, status=429)
         response["Retry-After"] = str(limited.retry_after)
         return response
-    context = {"code": code, "status": status, "certificate": certificate}
-    if certificate:
-        context["result"] = verification.certificate_json(code, status, certificate, root=_root(request))
-        context["credential_standing"] = certificate_credential_standing(certificate)
-        if certificate.revoked_at:
-            context["replacement"] = Certificate.objects.filter(reissue_of=certificate).first()
+    code, status, certificate = lookup.code, lookup.status, lookup.certificate
+    if certificate is None:  # the form again, to correct the code in place
+        return _form_again(request, typed=code, status=status, reason=lookup.reason)
+    result = verification.certificate_json(code, status, certificate, root=_root(request))
+    context = {
+        "code": code,
+        "status": status,
+        "certificate": certificate,
+        "result": result,
+        "provider_numbers": _provider_numbers(result),
+        "credential_standing": certificate_credential_standing(certificate),
+    }
+    if certificate.revoked_at:
+        context["replacement"] = Certificate.objects.filter(reissue_of=certificate).first()
     return TemplateResponse(request, "certificates/verify_result.html", context, status=HTTP_STATUS[status])
+
+
+def _form_again(request, *, typed: str, status: str, reason: str = "") -> TemplateResponse:
+    context = {"typed": typed, "status": status, "reason": reason, "example": printed(EXAMPLE)}
+    return TemplateResponse(request, "certificates/verify_form.html", context, status=HTTP_STATUS[status])
+
+
+def _provider_numbers(result: dict) -> list[tuple[str, str]]:
+    """(board, provider number) for each board that approved the course and numbers its providers;
+    certificates issued before approvals carried it show the one number they recorded."""
+    numbers = {}
+    for approval in result["course"]["approvals"]:
+        if approval["provider_number"]:
+            numbers.setdefault(approval["board"], approval["provider_number"])
+    if not numbers and result["provider"]["number"]:
+        return [("", result["provider"]["number"])]
+    return list(numbers.items())
 
 
 @verification_response
 @public_api("GET", "HEAD")
 @limited_in_json
 def api_certificate(request, code):
-    [(code, status, certificate)] = verification.look_up_for(request, [code], channel=LookupChannel.API)
-    body = verification.certificate_json(code, status, certificate, root=_root(request))
-    return JsonResponse(body, status=HTTP_STATUS[status], json_dumps_params={"ensure_ascii": False})
+    [lookup] = verification.look_up_for(request, [code], channel=LookupChannel.API)
+    body = verification.certificate_json(*lookup, root=_root(request))
+    return JsonResponse(body, status=HTTP_STATUS[lookup.status], json_dumps_params={"ensure_ascii": False})
 
 
 # Its address is also where `GET /api/v1/certificates/<code>/` would look up the code "verify".
@@ -165,7 +188,7 @@ def _bad_request(reason: str) -> JsonResponse:
 @require_safe
 def credential_json(request, code):
     """The signed credential, byte for byte as signed; looked up like a code, so limited like one."""
-    [(code, status, certificate)] = verification.look_up_for(request, [code], channel=LookupChannel.CREDENTIAL)
+    [(code, status, certificate, *_)] = verification.look_up_for(request, [code], channel=LookupChannel.CREDENTIAL)
     if certificate is None:
         return JsonResponse({"code": code, "status": status}, status=HTTP_STATUS[status])
     if not certificate.credential:

@@ -1,6 +1,8 @@
 """Reading certificate codes for regulators: statuses, the contract's JSON, limits and the lookup log."""
 
 import ipaddress
+import json
+from typing import NamedTuple
 
 from allauth.account.adapter import get_adapter
 from django.utils.crypto import salted_hmac
@@ -30,13 +32,24 @@ def client_hash(request) -> str:
     return salted_hmac("certificates.lookup-address", address, algorithm="sha256").hexdigest()
 
 
+class Lookup(NamedTuple):
+    """One code's answer: `code` printed when it could be read (else the text as given), and for a
+    malformed one the `reason` and the `submitted` text echoed."""
+
+    code: str
+    status: str
+    certificate: Certificate | None
+    reason: str = ""
+    submitted: str = ""
+
+
 class TooManyLookups(Exception):
     def __init__(self, retry_after: int):
         super().__init__(f"Too many lookups from your address: try again in {retry_after} seconds.")
         self.retry_after = retry_after
 
 
-def look_up_for(request, texts: list, *, channel: str) -> list[tuple[str, str, Certificate | None]]:
+def look_up_for(request, texts: list, *, channel: str) -> list[Lookup]:
     """`look_up` for the client making the request, or TooManyLookups if its limits are spent."""
     client = client_hash(request)
     wait = retry_after(client, codes=len(texts))
@@ -52,35 +65,46 @@ def retry_after(client: str, codes: int) -> int | None:
     return max(waits) if waits else None
 
 
-def look_up(texts: list, *, client: str, channel: str) -> list[tuple[str, str, Certificate | None]]:
-    """(code, status, certificate) for each text, in order: one query for all of them, one for the log."""
+def look_up(texts: list, *, client: str, channel: str) -> list[Lookup]:
+    """A Lookup for each text, in order: one query for all of them, one for the log."""
     readings = []
     for text in texts:
         try:
             readings.append(canonical(text))
-        except MalformedCode:
-            readings.append(None)
-    found = Certificate.objects.in_bulk([code for code in readings if code], field_name="code")
+        except MalformedCode as error:
+            readings.append(error)
+    found = Certificate.objects.in_bulk([code for code in readings if isinstance(code, str)], field_name="code")
     results = []
     for text, code in zip(texts, readings, strict=True):
-        if code is None:
-            results.append((_as_given(text), "malformed", None))
+        if isinstance(code, MalformedCode):
+            reason = str(code) if isinstance(text, str) else "A certificate code is sent as a JSON string."
+            submitted = _safe(text if isinstance(text, str) else json.dumps(text, ensure_ascii=False))
+            results.append(Lookup(_as_given(text), "malformed", None, reason, submitted))
         elif code not in found:
-            results.append((printed(code), "not_found", None))
+            results.append(Lookup(printed(code), "not_found", None))
         else:
-            results.append((printed(code), found[code].status, found[code]))
+            results.append(Lookup(printed(code), found[code].status, found[code]))
     CertificateLookup.objects.bulk_create(
-        CertificateLookup(certificate=cert, code=code, status=status, channel=channel, address_hash=client)
-        for code, status, cert in results
+        CertificateLookup(
+            certificate=result.certificate,
+            code=result.code,
+            status=result.status,
+            channel=channel,
+            address_hash=client,
+        )
+        for result in results
     )
     LOOKUPS.spend(client, len(results))
-    MISSES.spend(client, sum(1 for _, status, _ in results if status == "not_found"))
+    MISSES.spend(client, sum(1 for result in results if result.status == "not_found"))
     return results
 
 
 def _as_given(text) -> str:
     """Malformed input, shortened and made safe to store and echo: printable characters only."""
-    given = text if isinstance(text, str) else repr(text)
+    return _safe(text if isinstance(text, str) else repr(text))
+
+
+def _safe(given: str) -> str:
     return "".join(
         char if char.isprintable() and not 0xD800 <= ord(char) <= 0xDFFF else "\ufffd" for char in given[:64]
     )
@@ -92,10 +116,15 @@ def masked(number: str) -> str:
     return "•" * len(number) if len(number) <= 4 else "•" * (len(number) - 3) + number[-3:]
 
 
-def certificate_json(code: str, status: str, certificate: Certificate | None, *, root: str) -> dict:
-    """One result as DESIGN's contract gives it; not_found and malformed carry only the code and status.
-    The code is given as printed (`7K3M-9QXR-T2HW-4`) whenever it could be read; `root` is the
-    site's address, for the credential's URL."""
+def certificate_json(
+    code: str, status: str, certificate: Certificate | None, reason: str = "", submitted: str = "", *, root: str
+) -> dict:
+    """One result as DESIGN's contract gives it; not_found carries only the code and status, and
+    malformed those and (added since) why it cannot be a code and the text submitted, shortened to
+    64 characters. The code is given as printed (`7K3M-9QXR-T2HW-R`) whenever it could be read;
+    `root` is the site's address, for the credential's URL."""
+    if status == "malformed":
+        return {"code": code, "status": status, "reason": reason, "submitted": submitted}
     if certificate is None:
         return {"code": code, "status": status}
     snapshot = certificate.snapshot
@@ -116,7 +145,13 @@ def certificate_json(code: str, status: str, certificate: Certificate | None, *,
             "categories": course["categories"],
             "delivery": course["delivery"],
             "approvals": [
-                {"board": a["board_name"], "number": a["number"], "title": a["title"], "hours": a["hours"]}
+                {
+                    "board": a["board_name"],
+                    "number": a["number"],
+                    "title": a["title"],
+                    "hours": a["hours"],
+                    "provider_number": a.get("provider_number", ""),  # added since: each board's own
+                }
                 for a in course["approvals"]
             ],
         },

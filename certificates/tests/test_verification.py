@@ -44,7 +44,7 @@ def test_the_page_shows_what_the_certificate_certifies_with_the_licence_masked(c
     assert "Valid certificate" in text and "Nguyễn Thị Minh" in text
     assert "Manual Lymphatic Drainage after Surgery" in text and "1.50 CE hours" in text
     assert "Certificate of Achievement" in text and "Home study" in text
-    assert "DEMO-451234" in text and "provider no. AP-1234" in text
+    assert "DEMO-451234" in text and "NCBTMB provider no. AP-1234" in text
     assert "••••765" in text and "MA98765" not in response.content.decode()
     assert "NCBTMB license ••••765" in text
     assert response["X-Robots-Tag"] == "noindex, nofollow" and response["Referrer-Policy"] == "same-origin"
@@ -72,6 +72,104 @@ def test_a_typing_mistake_is_malformed_and_an_unknown_code_not_found(client, cer
     assert form.status_code == 400 and "typing mistake" in form.content.decode()
 
 
+def page_of(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_the_example_on_the_form_reads_as_a_code_never_issued_not_as_a_typing_mistake(client, certificate):
+    example = page_of(client.get(reverse("certificates:verify_form"))).select_one(".lead code").get_text()
+
+    response = client.get(reverse("certificates:verify_form"), {"code": example}, follow=True)
+
+    assert example != certificate.printed_code and response.status_code == 404
+    assert "No such certificate" in response.content.decode() and "typing mistake" not in response.content.decode()
+    assert api(client, example).json()["status"] == "not_found"
+
+
+def test_the_example_is_never_handed_out_as_a_code(monkeypatch):
+    from certificates import codes
+
+    symbols = iter(codes.EXAMPLE[: codes.BODY_LENGTH] + "0" * codes.BODY_LENGTH)
+    monkeypatch.setattr(codes.secrets, "choice", lambda alphabet: next(symbols))
+
+    assert codes.new_code() == UNKNOWN
+
+
+def test_an_unknown_code_answers_with_the_form_again_the_message_in_view_and_the_code_kept(client):
+    response = client.get(reverse("certificates:verify_form"), {"code": UNKNOWN.lower()}, follow=True)
+
+    page = page_of(response)
+    alert = page.select_one(".message.message--error[role=alert]")
+    assert response.status_code == 404 and page.h1.get_text() == "No such certificate"
+    assert f"No certificate with the code {printed(UNKNOWN)} has been issued by Medical Massage CE" in alert.get_text()
+    field = page.select_one("form input#code")
+    assert field["value"] == printed(UNKNOWN) and field["aria-invalid"] == "true"
+    assert field["aria-describedby"] == alert["id"]
+
+
+def test_a_mistyped_code_answers_with_the_form_again_keeping_exactly_what_was_typed(client, certificate):
+    typed = printed(certificate.code[:-1] + ("0" if certificate.code[-1] != "0" else "1")).lower()
+
+    response = client.get(reverse("certificates:verify_form"), {"code": typed})
+
+    page = page_of(response)
+    alert = page.select_one(".message.message--error[role=alert]")
+    assert response.status_code == 400 and page.h1.get_text() == "Not a certificate code"
+    assert f"“{typed}” cannot be a certificate code. This code has a typing mistake" in alert.get_text()
+    assert page.select_one("form input#code")["value"] == typed
+    assert not page.select(".field__help")  # not the small grey help text
+
+
+def test_a_mistyped_code_in_the_address_gets_the_form_too(client):
+    response = client.get(reverse("certificates:verify", args=["7K3M-9QXR"]))
+
+    page = page_of(response)
+    assert response.status_code == 400 and page.select_one("form input#code")["value"] == "7K3M-9QXR"
+    assert "13 symbols, not 8" in page.select_one(".message--error").get_text()
+
+
+def test_a_revoked_certificates_credential_is_intact_but_revoked_not_a_reassurance(
+    client, catalogue, signing_key_file, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = issued_certificate(catalogue)
+    certificate.refresh_from_db()
+    assert certificate.credential
+    certificate.revoked_at, certificate.revocation_reason = timezone.now(), "Issued in error."
+    certificate.save()
+
+    page = page_of(client.get(reverse("certificates:verify", args=[certificate.printed_code])))
+
+    text = page.get_text(" ", strip=True)
+    assert "checks out" not in text and not page.select(".message--success")
+    assert "(Open Badges 3.0) is intact" in text and "The issuer has revoked it" in text
+
+
+def test_every_boards_provider_number_is_shown(client, catalogue):
+    from certificates.services import completion_record
+    from certificates.tests.factories import nearly_complete_enrollment
+    from courses.models import LessonProgress
+    from courses.tests.factories import CourseApprovalFactory
+    from credits.tests.factories import BoardFactory
+
+    enrollment, last_lesson = nearly_complete_enrollment(catalogue)
+    florida = BoardFactory(code="fl", name="Florida Board of Massage Therapy", provider_number="MCE-5678")
+    CourseApprovalFactory(course=enrollment.course, board=florida, number="20-912345")
+    LessonProgress.objects.filter(enrollment=enrollment, lesson=last_lesson).update(completed_at=timezone.now())
+    certificate = completion_record(enrollment=enrollment).certificate
+
+    page = page_of(client.get(reverse("certificates:verify", args=[certificate.printed_code])))
+
+    facts = {div.dt.get_text(): div.dd.get_text() for div in page.select(".facts > div")}
+    assert facts["NCBTMB provider no."] == "AP-1234"
+    assert facts["Florida Board of Massage Therapy provider no."] == "MCE-5678"
+    approvals = api(client, certificate.code).json()["course"]["approvals"]
+    assert {a["board"]: a["provider_number"] for a in approvals} == {
+        "NCBTMB": "AP-1234",
+        "Florida Board of Massage Therapy": "MCE-5678",
+    }
+
+
 def test_the_api_answers_the_contract(client, certificate):
     body = api(client, certificate.code.lower()).json()
 
@@ -90,6 +188,7 @@ def test_the_api_answers_the_contract(client, certificate):
                     "number": "DEMO-451234",
                     "title": "Manual Lymphatic Drainage after Surgery",
                     "hours": "1.50",
+                    "provider_number": "AP-1234",
                 }
             ],
         },
@@ -103,11 +202,19 @@ def test_the_api_answers_the_contract(client, certificate):
     }
 
 
-def test_not_found_and_malformed_carry_only_the_code_and_status(client):
+def test_not_found_carries_only_the_code_and_status_and_malformed_why_and_what_was_sent(client):
     missing, malformed = api(client, UNKNOWN), api(client, "7K3M-9QXR")
 
     assert (missing.status_code, missing.json()) == (404, {"code": printed(UNKNOWN), "status": "not_found"})
-    assert (malformed.status_code, malformed.json()) == (400, {"code": "7K3M-9QXR", "status": "malformed"})
+    assert (malformed.status_code, malformed.json()) == (
+        400,
+        {
+            "code": "7K3M-9QXR",
+            "status": "malformed",
+            "reason": "A certificate code has 13 symbols, not 8.",
+            "submitted": "7K3M-9QXR",
+        },
+    )
 
 
 def test_a_revoked_certificate_says_so_with_reason_and_date(client, certificate):
@@ -206,6 +313,9 @@ def test_odd_entries_in_a_bulk_request_are_each_malformed_and_safe_to_echo(clien
     results = response.json()["results"]
     assert [result["status"] for result in results] == ["malformed"] * 4 + ["valid"]
     assert results[3]["code"] == "\ufffdabc"
+    assert [result["submitted"] for result in results[:4]] == ["1", "null", "\ufffd", "\ufffdabc"]
+    assert results[0]["reason"] == results[1]["reason"] == "A certificate code is sent as a JSON string."
+    assert "submitted" not in results[4] and "reason" not in results[4]
 
 
 def test_typos_do_not_use_up_the_miss_limit_but_unknown_codes_do(client, certificate):
