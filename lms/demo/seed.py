@@ -144,8 +144,10 @@ def _home_and_site(report):
     if site is None:
         site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
         report.created.append("site")
-    if site.root_page_id != home.pk:
+    # The admin names the site by its site_name, or by its host name ("localhost") when it has none.
+    if site.root_page_id != home.pk or not site.site_name:
         site.root_page = home
+        site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
         site.save()
     return home, site
 

@@ -1,6 +1,7 @@
 """seed_demo gives a newcomer a real, complete demo site, and running it again changes nothing."""
 
 import io
+import math
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -15,7 +16,7 @@ from wagtail.models import Page, Revision, Site
 
 from certificates.models import Certificate
 from courses.models import CourseApproval, CourseIndexPage, CoursePage, LessonPage
-from courses.sizing import ContentSize, count_words
+from courses.sizing import MINUTES_PER_CE_HOUR, ContentSize, count_words
 from credits.models import Board
 from lms.demo import reference
 from lms.demo.seed import load_course_files
@@ -66,6 +67,12 @@ class DemoSiteTests(TestCase):
         assert isinstance(site.root_page.specific, HomePage)
         assert not Page.objects.filter(depth=2).exclude(pk=site.root_page_id).exists()
         assert CourseIndexPage.objects.child_of(site.root_page).live().count() == 1
+
+    def test_the_admin_names_the_demo_site_by_its_name_not_its_host(self):
+        site = Site.objects.get(is_default_site=True)
+
+        assert site.site_name == "Medical Massage CE"
+        assert str(site) == "Medical Massage CE [default]"  # as the admin lists it, rather than "localhost [default]"
 
     def test_the_demo_catalogue_has_six_real_courses_across_the_field(self):
         courses = CoursePage.objects.live().select_related("topic")
@@ -201,6 +208,12 @@ def test_demo_course_content_supports_its_declared_ce_hours(course):
             words += count_words(texts)
 
     assert ContentSize(words=words).ce_hours >= Decimal(course["ce_hours"])
+
+
+@pytest.mark.parametrize("course", load_course_files(), ids=lambda course: course["slug"])
+def test_demo_course_minimum_study_time_is_the_rules_minutes_per_ce_hour(course):
+    # The rule the editor states and enforces, neither less (refused) nor a stricter rule of the demo's own.
+    assert course["min_study_minutes"] == math.ceil(Decimal(course["ce_hours"]) * MINUTES_PER_CE_HOUR)
 
 
 def test_seed_demo_fills_only_the_policies_an_editor_has_left_blank(db):
