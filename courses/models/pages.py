@@ -19,6 +19,7 @@ from credits.models import DeliveryType
 from lms.records import DeletedWhollyOrNotAtAll
 from lms.validators import validate_printable_line
 
+from ..admin_forms import CoursePageForm
 from ..blocks import LessonBodyBlock
 from ..panels import CourseSizingPanel
 from ..permissions import CourseTeamPermissionTester
@@ -71,12 +72,15 @@ class CoursePage(DeletedWhollyOrNotAtAll, Page):
     )
     min_study_minutes = models.PositiveIntegerField(
         "minimum study minutes",
-        help_text="Study time a practitioner must log before the course can be completed.",
+        help_text=f"Study time a practitioner must log before the course can be completed: at least "
+        f"{MINUTES_PER_CE_HOUR} minutes per CE hour, as NCBTMB, Florida and Texas count a CE hour.",
     )
+    # Kept in minor units (4900 is $49.00), as orders and Stripe count it; the editor's form takes dollars.
     price_amount = models.PositiveIntegerField(
         "price",
         default=0,
-        help_text="In cents (minor units): 4900 is $49.00. Zero makes the course free.",
+        help_text="In dollars and cents, such as 49.00 (whole units for a currency without cents, such as JPY). "
+        "0 makes the course free.",
     )
     price_currency = models.CharField("currency", max_length=3, default="USD")
     instructors = ParentalManyToManyField("courses.Instructor", related_name="courses", blank=True)
@@ -92,6 +96,7 @@ class CoursePage(DeletedWhollyOrNotAtAll, Page):
         help_text="Practitioners must submit the course evaluation before they complete the course.",
     )
 
+    base_form_class = CoursePageForm
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("cover_image"),

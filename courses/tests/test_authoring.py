@@ -44,7 +44,7 @@ def new_course_form(client, catalogue, **fields):
         topic=str(topic.pk),
         ce_hours="1.00",
         min_study_minutes="60",
-        price_amount="3900",
+        price_amount="39.00",
         **fields,
     )
 
