@@ -14,7 +14,7 @@ from wagtail.models import Page, Revision
 from wagtail.search.utils import parse_query_string
 
 from accounts.models import Licence
-from credits.models import DeliveryType
+from credits.models import Board, DeliveryType
 from credits.presentation import licence_place, licence_summary, people_date, preview_sentence
 from credits.selectors import (
     Standing,
@@ -316,17 +316,24 @@ def _position_of(lesson, lessons) -> int | None:
 
 
 def home_page_highlights(*, home, featured_count: int = 3) -> dict:
-    """The catalogue under `home`, its newest courses, and the topics that have courses."""
+    """The catalogue under `home`, its newest courses, the topics that have courses, and the boards
+    that approve the provider (a practitioner checks them before buying)."""
+    approved_by = list(Board.objects.exclude(provider_number="").order_by("name"))
     catalogue = CourseIndexPage.objects.child_of(home).live().first()
     if catalogue is None:
-        return {"catalogue": None, "featured_courses": [], "topics": []}
+        return {"catalogue": None, "featured_courses": [], "topics": [], "approved_by": approved_by}
     featured = catalogue_courses(index=catalogue, filters={}).order_by("-first_published_at")[:featured_count]
     topics = (
         Topic.objects.filter(courses__in=CoursePage.objects.child_of(catalogue).live().public())
         .annotate(course_count=Count("courses"))
         .order_by("name")
     )
-    return {"catalogue": catalogue, "featured_courses": list(featured), "topics": list(topics)}
+    return {
+        "catalogue": catalogue,
+        "featured_courses": list(featured),
+        "topics": list(topics),
+        "approved_by": approved_by,
+    }
 
 
 @dataclass(frozen=True)
