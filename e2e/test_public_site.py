@@ -1,4 +1,5 @@
-"""What a practitioner meets in a real browser: accessible pages, working filters, lessons that fit a phone."""
+"""What a practitioner and a regulator meet in a real browser: accessible pages, working filters, lessons
+that fit a phone, and certificate codes checked on the verification page."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -8,6 +9,12 @@ from courses.models import CoursePage, LessonPage
 from quizzes.models import QuizPage
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def assert_accessible(page, name):
+    violations = Axe().run(page).response["violations"]
+    serious = [v["id"] for v in violations if v["impact"] in {"serious", "critical"}]
+    assert serious == [], f"{name}: {serious}"
 
 
 def demo_urls():
@@ -63,3 +70,53 @@ def test_a_lesson_reads_on_a_phone_without_sideways_scrolling(demo_site, browser
     page.get_by_role("link", name="Next").click()
     assert "Lesson 2 of 5" in page.locator(".lesson__header").text_content()
     phone.close()
+
+
+@pytest.mark.parametrize("width", [1280, 360], ids=["desktop", "phone"])
+def test_a_regulator_checks_codes_on_the_verification_page(demo_site, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    valid = Certificate.objects.get(revoked_at__isnull=True, enrollment__user__email="practitioner@example.com")
+    revoked = Certificate.objects.get(revoked_at__isnull=False, enrollment__user__email="practitioner@example.com")
+    field = page.get_by_label("Certificate code")
+
+    # The example printed on the form is well-formed: typing it finds no certificate, not a typo.
+    page.goto(demo_site + "/verify/")
+    assert_accessible(page, f"verify form at {width}px")
+    example = page.locator(".lead code").inner_text()
+    field.fill(example.lower())
+    page.get_by_role("button", name="Verify").click()
+    alert = page.get_by_role("alert")
+    assert page.get_by_role("heading", level=1).inner_text() == "No such certificate"
+    assert alert.is_visible() and f"No certificate with the code {example}" in alert.inner_text()
+    assert field.input_value() == example and page.evaluate("document.activeElement.id") == "code"
+    assert_accessible(page, f"unknown code at {width}px")
+
+    # A typing mistake is said in the same place, and what was typed stays to be corrected.
+    mistyped = valid.printed_code[:-1] + ("0" if valid.printed_code[-1] != "0" else "1")
+    field.fill(mistyped)
+    field.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "Not a certificate code"
+    assert "typing mistake" in page.get_by_role("alert").inner_text() and field.input_value() == mistyped
+    assert_accessible(page, f"mistyped code at {width}px")
+
+    field.fill(valid.printed_code)
+    field.press("Enter")
+    page.wait_for_url(f"**/verify/{valid.printed_code}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Valid certificate"
+    numbered = [approval for approval in valid.snapshot["course"]["approvals"] if approval["provider_number"]]
+    assert len(numbered) > 1  # the demo's course is approved by NCBTMB and by state boards
+    for approval in numbered:
+        provider_number = page.locator("dt", has_text=f"{approval['board_name']} provider no.").locator("+ dd")
+        assert provider_number.inner_text() == approval["provider_number"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page, f"valid certificate at {width}px")
+
+    page.goto(demo_site + f"/verify/{revoked.printed_code}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Revoked certificate"
+    assert page.get_by_text("checks out").count() == 0 and page.locator(".message--success").count() == 0
+    assert page.get_by_text("(Open Badges 3.0) is intact").is_visible()
+    assert page.get_by_text("The issuer has revoked it").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page, f"revoked certificate at {width}px")
+    context.close()
