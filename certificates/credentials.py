@@ -18,6 +18,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from wagtail.images import get_image_model
 
+from courses.sizing import MINUTES_PER_CE_HOUR
 from quizzes.choices import QuizKind
 
 from .integrity import proof_add, proof_verify
@@ -140,7 +141,7 @@ def credential_document(certificate: Certificate, *, root: str, salt: str) -> di
         "name": course["title"],
         "description": (
             f"{course['delivery_label']} continuing-education course of {course['ce_hours']} CE hours "
-            f"(one CE hour is 50 minutes of instruction). {approvals}."
+            f"(one CE hour is {MINUTES_PER_CE_HOUR} minutes of instruction). {approvals}."
         ),
         "criteria": {
             "narrative": "Complete every lesson of the course and its minimum study time"

@@ -48,7 +48,7 @@ def provider_details() -> Provider:
 
 
 def printed_code(code: str) -> str:
-    """A certificate code as certificates print it (`7K3M-9QXR-T2HW-4`); the record stores it without dashes."""
+    """A certificate code as certificates print it (`7K3M-9QXR-T2HW-R`); the record stores it without dashes."""
     return "-".join(code[start : start + 4] for start in range(0, len(code), 4))
 
 
