@@ -5,6 +5,7 @@ from credits.models import DeliveryType
 from credits.presentation import licence_place
 
 from .models import CourseEvaluation, CourseLevel, Topic
+from .models.learning import AGREEMENT_SCALE
 
 
 class LicenceChoiceField(forms.ModelChoiceField):
@@ -16,7 +17,8 @@ class CatalogueFilterForm(forms.Form):
     """The catalogue's filters. Every field is optional, and one that does not validate is ignored.
 
     A signed-in practitioner may also keep the courses that count toward what one of their own licenses
-    still needs; any other license id is not a choice, so it is ignored like any other junk."""
+    still needs; any other license id is not a choice, so it is ignored like any other junk. Given the
+    catalogue's `courses`, only the topics of those courses are offered."""
 
     q = forms.CharField(label="Search courses", required=False, max_length=200)
     topic = forms.ModelChoiceField(
@@ -37,8 +39,11 @@ class CatalogueFilterForm(forms.Form):
         empty_label="Any course",
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, courses=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if courses is not None:
+            # A topic with nothing to show would only lead to an empty page.
+            self.fields["topic"].queryset = Topic.objects.filter(pk__in=courses.values("topic"))
         licences = Licence.objects.none()
         if user is not None and user.is_authenticated:
             licences = Licence.objects.filter(user=user).select_related("board").order_by("expires_on", "pk")
@@ -59,6 +64,17 @@ class CourseEvaluationForm(forms.ModelForm):
         fields = [*CourseEvaluation.STATEMENTS, "comments"]
         widgets = {name: forms.RadioSelect for name in CourseEvaluation.STATEMENTS}
         labels = {"comments": "Anything else you would like the instructor or the provider to know?"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, statement in CourseEvaluation.STATEMENTS.items():
+            field = self.fields[name]
+            # A model field's choices bring a blank "---------" entry that a radio group would offer as an answer,
+            # and an unbound form would pick it: each statement starts unanswered, with only the scale to choose.
+            field.choices = AGREEMENT_SCALE
+            field.initial = None
+            field.error_messages["required"] = f"Choose an answer for “{statement}”"
+            field.error_messages["invalid_choice"] = f"Choose one of the five answers for “{statement}”"
 
 
 class LessonPostForm(forms.Form):

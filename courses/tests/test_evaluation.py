@@ -61,6 +61,32 @@ def test_an_incomplete_evaluation_re_renders_with_messages_and_saves_nothing(cli
     assert not CourseEvaluation.objects.exists()
 
 
+def test_the_evaluation_starts_with_no_answer_chosen_and_offers_only_the_five_point_scale(client, finished):
+    client.force_login(finished.user)
+
+    soup = BeautifulSoup(client.get(reverse("certificates:evaluate", args=[finished.course.pk])).content, "html.parser")
+
+    for name in CourseEvaluation.STATEMENTS:
+        radios = soup.select(f'input[type="radio"][name="{name}"]')
+        assert [radio["value"] for radio in radios] == ["1", "2", "3", "4", "5"]
+        assert not any(radio.has_attr("checked") for radio in radios)
+    assert "---------" not in soup.get_text()
+
+
+def test_an_unanswered_statement_is_named_in_its_error_and_in_the_summary(client, finished):
+    client.force_login(finished.user)
+
+    response = evaluate(client, finished.course, objectives_met=5, content_accurate=4, useful_in_practice=5)
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    message = "Choose an answer for “The instructor presented the material clearly.”"
+    assert [item.get_text(strip=True) for item in soup.select(".errorlist li")] == [message]
+    summary = soup.select_one('[role="alert"]')
+    assert summary.select_one("a").get_text() == message
+    assert summary.select_one("a")["href"] == "#id_instructor_clear_0"
+    assert soup.select_one('input[name="objectives_met"][value="5"]').has_attr("checked")
+
+
 def test_a_course_cannot_be_evaluated_before_its_lessons_are_finished(client, finished):
     LessonProgress.objects.filter(enrollment=finished).first().delete()
     client.force_login(finished.user)
