@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Prefetch
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
+from wagtail.search.query import And
 from wagtail.search.utils import parse_query_string
 
 from accounts.models import Licence
@@ -44,10 +45,15 @@ CATALOGUE_PAGE_SIZE = 12
 CARD_IMAGE_FILTER = "fill-640x360"
 
 
-def catalogue_courses(*, index, filters: dict, needed_by: Standing | None = None):
+def offered_courses(index):
+    return CoursePage.objects.child_of(index).live().public()
+
+
+def catalogue_courses(*, index, filters: dict, needed_by: Standing | None = None, offered=None):
     """Live courses under the catalogue matching the filters, best match first when searching; with
-    `needed_by`, only those that would count toward something its license still needs."""
-    courses = CoursePage.objects.child_of(index).live().public()
+    `needed_by`, only those that would count toward something its license still needs. `offered` is
+    `offered_courses(index)` when the caller already has it."""
+    courses = offered_courses(index) if offered is None else offered
     if "topic" in filters:
         courses = courses.filter(topic=filters["topic"])
     if "level" in filters:
@@ -70,9 +76,21 @@ def catalogue_courses(*, index, filters: dict, needed_by: Standing | None = None
     )
     # Quotes mark phrases; anything that looks like a search filter ("live:false") is dropped.
     _, query = parse_query_string(filters.get("q", ""), operator="and", zero_terms=None)
-    if query is not None:
-        return courses.search(query)
-    return courses.order_by("title")
+    if query is None:
+        return courses.order_by("title")
+    found = courses.search(query)
+    # Whole words come first, stemmed ("shoulders" finds "shoulder"); a search they miss is read as the
+    # start of a word ("fibro" for fibromyalgia), in the title, summary and description.
+    if found.count():
+        return found
+    return courses.autocomplete(_words(query), operator="and")
+
+
+def _words(query) -> str:
+    """The words of a parsed search, phrases included, for a search by the start of its last word."""
+    if isinstance(query, And):
+        return " ".join(_words(subquery) for subquery in query.subqueries)
+    return query.query_string
 
 
 def courses_toward_unmet(standing: Standing, *, courses) -> list[int]:
@@ -106,13 +124,14 @@ def courses_toward_unmet(standing: Standing, *, courses) -> list[int]:
 
 def catalogue_page(*, index, query, user=None) -> dict:
     """The template context of one catalogue page for the query string `query`, as `user` sees it."""
-    form = CatalogueFilterForm(query, user=user)
+    offered = offered_courses(index)
+    form = CatalogueFilterForm(query, user=user, courses=offered)
     filters = form.valid_filters()
     licence = filters.pop("licence", None)
     standing = licence and next(item for item in standings(user=user) if item.licence.pk == licence.pk)
     needed_by = standing if standing and standing.progress else None
     courses = Paginator(
-        catalogue_courses(index=index, filters=filters, needed_by=needed_by), CATALOGUE_PAGE_SIZE
+        catalogue_courses(index=index, filters=filters, needed_by=needed_by, offered=offered), CATALOGUE_PAGE_SIZE
     ).get_page(query.get("page"))
     return {
         "filter_form": form,

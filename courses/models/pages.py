@@ -118,6 +118,8 @@ class CoursePage(DeletedWhollyOrNotAtAll, Page):
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("description"),
+        index.AutocompleteField("summary"),
+        index.AutocompleteField("description"),
         index.SearchField("learning_objectives"),
         index.RelatedFields("topic", [index.SearchField("name")]),
         index.RelatedFields("instructors", [index.SearchField("name")]),

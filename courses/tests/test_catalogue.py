@@ -214,3 +214,44 @@ def test_the_catalogue_query_count_does_not_grow_with_the_courses(
     add_courses(catalogue, 20, cover)
     with django_assert_max_num_queries(CATALOGUE_QUERIES):
         client.get(catalogue.url, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("fibro", ["Fibromyalgia and Massage Therapy"]),
+        ("FIBRO", ["Fibromyalgia and Massage Therapy"]),
+        ("nocipl", ["Fibromyalgia and Massage Therapy"]),
+        ("lymph", ["Manual Lymphatic Drainage after Surgery"]),
+        ("rotator cu", ["Anatomy of the Shoulder Girdle"]),
+        ('"fibro', ["Fibromyalgia and Massage Therapy"]),
+        ("fibro!", ["Fibromyalgia and Massage Therapy"]),
+    ],
+)
+def test_search_finds_courses_by_the_start_of_a_word(client, catalogue, courses, query, expected):
+    assert listed_titles(client.get(catalogue.url, {"q": query})) == expected
+
+
+def test_a_partial_word_finds_a_course_by_its_description(client, catalogue, courses):
+    CoursePageFactory(parent=catalogue, title="Working with Athletes", description="<p>Plantar fasciitis care.</p>")
+
+    assert listed_titles(client.get(catalogue.url, {"q": "fasci"})) == ["Working with Athletes"]
+
+
+def test_a_partial_word_search_still_respects_the_filters(client, catalogue, courses):
+    assert listed_titles(client.get(catalogue.url, {"q": "fibro", "price": "free"})) == []
+
+
+def offered_topics(response) -> list[str]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [option.get_text(strip=True) for option in soup.select("#id_topic option")]
+
+
+def test_only_topics_with_a_live_course_are_offered(client, catalogue, courses):
+    TopicFactory(name="Business and ethics", slug="ethics")
+    CoursePageFactory(parent=catalogue, title="Draft Reiki", topic=TopicFactory(name="Energy work"), live=False)
+
+    response = client.get(catalogue.url)
+
+    assert offered_topics(response) == ["All topics", "Medical-massage techniques", "Pathology"]
+    assert len(listed_titles(client.get(catalogue.url, {"topic": "ethics"}))) == 3
