@@ -137,6 +137,7 @@ def catalogue_page(*, index, query, user=None) -> dict:
         "filter_form": form,
         "courses": courses,
         "is_filtered": bool(filters) or licence is not None,
+        "active_filter_count": len(filters.keys() - {"q"}) + (licence is not None),
         "needed_note": standing and _needed_note(standing),
     }
 

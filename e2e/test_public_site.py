@@ -120,3 +120,29 @@ def test_a_regulator_checks_codes_on_the_verification_page(demo_site, browser, w
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_accessible(page, f"revoked certificate at {width}px")
     context.close()
+
+
+def test_on_a_phone_the_first_course_is_on_the_first_screen(demo_site, browser):
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True)
+    page = phone.new_page()
+    page.goto(demo_site + "/courses/?topic=pathology")
+
+    first_card = page.locator(".card").first.bounding_box()
+    assert first_card["y"] + 40 <= 740, "the first course card starts below the first screen"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not page.get_by_label("Price").is_visible()
+    assert_accessible(page, "catalog folded at 360px")
+
+    page.get_by_text("Filters (1 active)").click()
+    page.get_by_label("Price").select_option(label="Free")
+    page.get_by_role("button", name="Show courses").click()
+    page.wait_for_url("**/courses/?*price=free*")
+    assert page.get_by_role("heading", name="0 courses match your filters").is_visible()
+    assert page.get_by_text("Filters (2 active)").is_visible()
+
+    page.goto(demo_site + "/courses/")
+    page.get_by_label("Search courses").fill("fibro")
+    page.get_by_label("Search courses").press("Enter")
+    assert page.locator(".card__title").all_inner_texts() == ["Fibromyalgia and Massage Therapy"]
+    assert_accessible(page, "catalog search at 360px")
+    phone.close()

@@ -255,3 +255,26 @@ def test_only_topics_with_a_live_course_are_offered(client, catalogue, courses):
 
     assert offered_topics(response) == ["All topics", "Medical-massage techniques", "Pathology"]
     assert len(listed_titles(client.get(catalogue.url, {"topic": "ethics"}))) == 3
+
+
+def filters_summary(response) -> str:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return soup.select_one(".filter-form details summary").get_text(strip=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "summary"),
+    [
+        ({}, "Filters"),
+        ({"q": "fibro"}, "Filters"),
+        ({"topic": "pathology", "price": "paid", "q": "fibro"}, "Filters (2 active)"),
+        ({"topic": "pathology", "price": "cheap"}, "Filters (1 active)"),
+    ],
+)
+def test_the_folded_filters_say_how_many_are_active(client, catalogue, courses, query, summary):
+    response = client.get(catalogue.url, query)
+
+    assert filters_summary(response) == summary
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one(".filter-form > .field #id_q") is not None  # the search box never folds away
+    assert soup.select_one(".filter-form details #id_topic") is not None
