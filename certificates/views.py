@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,10 +26,16 @@ from .pdf import stored_pdf
 def _announce(request, outcome: services.CompletionOutcome) -> None:
     """Tells the practitioner about a new certificate, or about a completion held back (a lapsed approval)."""
     if outcome.newly_issued:
+        certificate = outcome.certificate
         messages.success(
             request,
-            f"You have completed “{outcome.certificate.enrollment.course.title}”. "
-            f"Your certificate is ready: {outcome.certificate.printed_code}.",
+            format_html(
+                'You have completed “{}”. Your certificate is ready: <a href="{}#certificate-{}">{}</a>.',
+                certificate.enrollment.course.title,
+                reverse("certificates:mine"),
+                certificate.printed_code,
+                certificate.printed_code,
+            ),
         )
     elif outcome.held_back:
         messages.warning(request, outcome.held_back)

@@ -418,13 +418,17 @@ def dashboard(*, user) -> dict:
         Enrollment.objects.with_access()
         .filter(user=user)
         .select_related("course", "course__topic")
+        # Through the reverse relation, in one query: the certificates app builds on this one, not the other way.
+        .prefetch_related("certificates")
         .order_by("-enrolled_at")
     )
     courses = [enrollment.course for enrollment in enrollments]
     lessons_by_course = _live_lessons_of(courses)
     progress = _progress_by_enrollment(enrollments, lessons_by_course)
     current = [progress[e.pk] for e in enrollments if e.completed_at is None]
-    completed = [progress[e.pk] for e in enrollments if e.completed_at is not None]
+    finished = sorted((e for e in enrollments if e.completed_at), key=lambda e: e.completed_at, reverse=True)
+    # Each enrollment's certificates come newest first: a reissue (a corrected name, say) is the one held now.
+    completed = [{"progress": progress[e.pk], "certificate": next(iter(e.certificates.all()), None)} for e in finished]
     return {
         "current": current,
         "completed": completed,

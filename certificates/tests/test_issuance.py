@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, connection
@@ -35,7 +36,11 @@ def test_completing_the_last_lesson_issues_the_certificate_and_says_so(
         response = client.post(reverse("certificates:complete_lesson", args=[last_lesson.pk]), follow=True)
 
     certificate = Certificate.objects.get(enrollment=enrollment)
-    assert f"Your certificate is ready: {certificate.printed_code}." in response.content.decode()
+    banner = BeautifulSoup(response.content, "html.parser").select_one(
+        ".message--success:-soup-contains('certificate')"
+    )
+    assert f"Your certificate is ready: {certificate.printed_code}." in banner.get_text()
+    assert banner.select_one("a")["href"] == f"{reverse('certificates:mine')}#certificate-{certificate.printed_code}"
     enrollment.refresh_from_db()
     assert enrollment.completed_at is not None
     assert certificate.completed_on == timezone.localdate(enrollment.completed_at)

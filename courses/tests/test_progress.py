@@ -3,8 +3,12 @@
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from certificates.models import Certificate
+from certificates.services import certificate_revoke
+from certificates.tests.factories import issued_certificate
 from courses.models import LessonProgress
 
 from .factories import CoursePageFactory, EnrollmentFactory, LessonPageFactory
@@ -125,7 +129,68 @@ def test_the_dashboard_query_count_does_not_grow_with_courses(client, catalogue,
         client.get(reverse("courses:dashboard"))
 
 
-DASHBOARD_QUERIES = 11  # one of them finds that this practitioner has no license
+DASHBOARD_QUERIES = 12  # one of them finds that this practitioner has no license; one fetches every certificate
+
+
+def test_right_after_a_completion_the_dashboard_lists_the_course_with_its_certificate(client, catalogue):
+    certificate = issued_certificate(catalogue)
+    client.force_login(certificate.enrollment.user)
+
+    soup = BeautifulSoup(client.get(reverse("courses:dashboard")).content, "html.parser")
+
+    assert "You are not studying a course yet" not in soup.get_text()
+    assert "you have completed every course you enrolled in" in soup.select_one("#current-heading").parent.get_text()
+    [item] = soup.select(".completed-course")
+    assert item.select_one("a").get_text() == "Lymphatic Drainage after Surgery"
+    assert item.select_one(".badge").get_text() == "Valid"
+    link = item.find("a", string=certificate.printed_code)
+    assert link["href"] == f"{reverse('certificates:mine')}#certificate-{certificate.printed_code}"
+    assert item.find("a", href=reverse("certificates:pdf", args=[certificate.code]))
+
+
+def test_the_dashboard_marks_a_revoked_certificate(client, catalogue):
+    certificate = issued_certificate(catalogue)
+    certificate_revoke(
+        certificate=certificate, by=UserFactory(), reason="Issued in error.", skip_permission_checks=True
+    )
+    client.force_login(certificate.enrollment.user)
+
+    item = BeautifulSoup(client.get(reverse("courses:dashboard")).content, "html.parser").select_one(
+        ".completed-course"
+    )
+
+    assert item.select_one(".badge").get_text() == "Revoked"
+    assert not item.find("a", href=reverse("certificates:pdf", args=[certificate.code]))
+
+
+def test_the_dashboard_query_count_does_not_grow_with_completed_courses(
+    client, catalogue, django_assert_max_num_queries
+):
+    practitioner = UserFactory(verified_email=True)
+    client.force_login(practitioner)
+
+    def complete_new_courses(count):
+        for _ in range(count):
+            course = CoursePageFactory(parent=catalogue)
+            enrollment = EnrollmentFactory(course=course, user=practitioner, completed_at=timezone.now())
+            LessonProgress.objects.create(enrollment=enrollment, lesson=LessonPageFactory(parent=course))
+            Certificate.objects.create(
+                enrollment=enrollment,
+                code=f"{enrollment.pk:013d}",
+                kind="achievement",
+                completed_on=timezone.localdate(),
+                issued_at=timezone.now(),
+                snapshot={},
+            )
+
+    complete_new_courses(1)
+    client.get(reverse("courses:dashboard"))
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        client.get(reverse("courses:dashboard"))
+    complete_new_courses(10)
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        response = client.get(reverse("courses:dashboard"))
+    assert len(BeautifulSoup(response.content, "html.parser").select(".completed-course .badge--ok")) == 11
 
 
 def test_the_course_page_says_what_is_left_to_complete_the_course(client, enrollment):
