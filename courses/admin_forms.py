@@ -1,7 +1,5 @@
 """The course editor's form: what an instructor types, turned into what the course keeps."""
 
-import re
-
 from django import forms
 from wagtail.admin.forms import WagtailAdminPageForm
 
@@ -9,8 +7,6 @@ from lms.money import major_units, minor_units, money
 
 # Stripe charges at most eight digits of minor units ($999,999.99); a dearer course could never be bought.
 MOST_MINOR_UNITS = 99_999_999
-# Zero, as people write it ("0", "0.00", "$0"): the one amount a price may be that a payment may not.
-_TYPED_ZERO = re.compile(r"^\$?\s*0+(\.0*)?$")
 
 
 class CoursePageForm(WagtailAdminPageForm):
@@ -50,12 +46,12 @@ class CoursePageForm(WagtailAdminPageForm):
     @staticmethod
     def _price_minor_units(typed: str, currency: str) -> int:
         typed = typed.strip()
-        if not typed or _TYPED_ZERO.match(typed):
+        if not typed:
             return 0
         if typed.startswith("-"):
             raise forms.ValidationError("A price cannot be negative. Type 0 to make the course free.")
         try:
-            minor = minor_units(typed, currency)
+            minor = minor_units(typed, currency, allow_zero=True)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
         if minor > MOST_MINOR_UNITS:

@@ -30,15 +30,18 @@ def major_units(amount_minor: int, currency: str) -> Decimal:
     return Decimal(amount_minor).scaleb(-places).quantize(Decimal(1).scaleb(-places))
 
 
-def minor_units(amount: str | Decimal, currency: str) -> int:
+def minor_units(amount: str | Decimal, currency: str, *, allow_zero: bool = False) -> int:
     """The amount a person typed in dollars (or the currency's major unit) as integer minor units;
-    ValueError when it is not a positive amount the currency can be paid in ("49.999", "-5", "1e400")."""
+    ValueError when it is not a positive amount the currency can be paid in ("49.999", "-5", "1e400").
+    `allow_zero` accepts zero too, as a price may be (a free course) and a refund may not."""
     typed = str(amount).strip().replace(",", "").removeprefix("$").strip()
     if typed.startswith("-"):
         raise ValueError("Give an amount above zero.")
     if not _TYPED_AMOUNT.match(typed):
         raise ValueError(f"“{amount}” is not an amount of money.")
     major = Decimal(typed)
+    if major == 0 and allow_zero:
+        return 0
     if major <= 0:
         raise ValueError("Give an amount above zero.")
     places = decimal_places(currency)

@@ -10,43 +10,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, WorkflowState
-from wagtail.test.utils.form_data import rich_text, streamfield
 
 from accounts.tests.factories import UserFactory
 from courses.models import CourseEvaluation, CoursePage
-from courses.services import INSTRUCTORS, REVIEWERS, authoring_roles_setup
+from courses.services import INSTRUCTORS, REVIEWERS
 
-from .editor import add_page_url, edit_page_url, editor_form_data
-from .factories import CoursePageFactory, EnrollmentFactory, TopicFactory
-
-NO_OBJECTIVES = {"learning_objectives": streamfield([])}
-
-
-@pytest.fixture
-def roles(catalogue):
-    authoring_roles_setup(catalogue=catalogue)
-    return {
-        "instructor": UserFactory(email="instructor@example.com", groups=[INSTRUCTORS]),
-        "reviewer": UserFactory(email="reviewer@example.com", groups=[REVIEWERS]),
-    }
-
-
-def new_course_form(client, catalogue, **fields):
-    topic = TopicFactory(name="Pathology", slug="pathology")
-    return editor_form_data(
-        client,
-        add_page_url(CoursePage, catalogue),
-        streams={"learning_objectives": streamfield([("objective", "Screen a client for red flags")])},
-        title="Fibromyalgia and Massage Therapy",
-        slug="fibromyalgia-and-massage",
-        summary="Nociplastic pain and adapting pressure.",
-        description=rich_text("<p>Current criteria and evidence.</p>"),
-        topic=str(topic.pk),
-        ce_hours="1.00",
-        min_study_minutes="60",
-        price_amount="39.00",
-        **fields,
-    )
+from .editor import NO_OBJECTIVES, add_page_url, edit_page_url, editor_form_data, new_course_form
+from .factories import CoursePageFactory, EnrollmentFactory
 
 
 def test_an_instructor_can_draft_a_course_but_not_publish_it(client, catalogue, roles):

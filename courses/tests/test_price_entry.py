@@ -3,41 +3,11 @@
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
-from wagtail.test.utils.form_data import rich_text, streamfield
 
-from accounts.tests.factories import UserFactory
 from courses.models import CoursePage
-from courses.services import INSTRUCTORS, REVIEWERS, authoring_roles_setup
 
-from .editor import add_page_url, edit_page_url, editor_form_data
-from .factories import CoursePageFactory, TopicFactory
-
-NO_OBJECTIVES = {"learning_objectives": streamfield([])}
-
-
-@pytest.fixture
-def roles(catalogue):
-    authoring_roles_setup(catalogue=catalogue)
-    return {
-        "instructor": UserFactory(email="instructor@example.com", groups=[INSTRUCTORS]),
-        "reviewer": UserFactory(email="reviewer@example.com", groups=[REVIEWERS]),
-    }
-
-
-def new_course_form(client, catalogue, **fields):
-    return editor_form_data(
-        client,
-        add_page_url(CoursePage, catalogue),
-        streams={"learning_objectives": streamfield([("objective", "Screen a client for red flags")])},
-        title="Fibromyalgia and Massage Therapy",
-        slug="fibromyalgia-and-massage",
-        summary="Nociplastic pain and adapting pressure.",
-        description=rich_text("<p>Current criteria and evidence.</p>"),
-        topic=str(TopicFactory(name="Pathology", slug="pathology").pk),
-        ce_hours="1.00",
-        min_study_minutes="50",
-        **fields,
-    )
+from .editor import NO_OBJECTIVES, add_page_url, edit_page_url, editor_form_data, new_course_form
+from .factories import CoursePageFactory
 
 
 def price_input(response):
