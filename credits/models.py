@@ -71,20 +71,12 @@ class Board(index.Indexed, models.Model):
         help_text="A made-up number in the board's form, shown to practitioners whose number does not fit: MA12345.",
     )
 
-    minutes_per_ce_hour = models.PositiveSmallIntegerField(
-        "minutes per CE hour",
-        default=50,
-        validators=[MinValueValidator(1)],
-        help_text="How many minutes of instruction this board counts as one CE hour (50 for most boards).",
-    )
-
     panels = [
         FieldPanel("code"),
         FieldPanel("name"),
         FieldPanel("jurisdiction"),
         FieldPanel("website"),
         FieldPanel("provider_number"),
-        FieldPanel("minutes_per_ce_hour"),
         MultiFieldPanel(
             [FieldPanel("licence_number_pattern"), FieldPanel("licence_number_example")],
             heading="License numbers",

@@ -84,7 +84,7 @@ def test_a_board_pattern_must_be_a_regular_expression_with_an_example_that_fits_
 def test_an_editor_saving_a_board_with_a_broken_pattern_is_told_and_nothing_changes(client, florida):
     client.force_login(UserFactory(is_superuser=True))
     url = reverse("wagtailsnippets_credits_board:edit", args=[florida.pk])
-    data = {"code": "FL", "name": florida.name, "jurisdiction": "Florida", "website": "", "minutes_per_ce_hour": "50"}
+    data = {"code": "FL", "name": florida.name, "jurisdiction": "Florida", "website": ""}
 
     response = client.post(url, {**data, "licence_number_pattern": r"MA(\d{4", "licence_number_example": "MA1234"})
 
