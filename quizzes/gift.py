@@ -1,21 +1,32 @@
 """Moodle's GIFT text format, in and out: how instructors carry question banks between systems.
 
-Supported: single choice (`=right ~wrong`), multiple select (`~%50%right ~%-50%wrong`), true/false
-(`{T}`, `{FALSE#feedback if wrong#feedback if right}`), matching (`=left -> right`), per-answer
-feedback (`#`), general feedback as the explanation (`####`), titles (`::title::`), `[html]` and
-plain text, comments (`//`), `$CATEGORY:` lines (ignored) and the escapes `\\~ \\= \\# \\{ \\} \\: \\n`.
-Other GIFT types (short answer, numerical, essay) have no counterpart here and are refused by line,
-as are weights this platform cannot grade as written: a right answer (=) beside weighted ones, or
-right answers of unequal weight. A wrong choice picked under partial credit takes back one right
-choice's share, whatever its negative weight says.
+Read as Moodle's `question/format/gift/format.php` reads it: no braces is a description, `{}` an
+essay, `{#...}` numerical (`value:tolerance`, `min..max`, several `=%w%` answers, decimal point or
+comma), `{T}`/`{FALSE#if wrong#if right}` true/false, `~` answers multiple choice (single choice
+when some answer is `=`, any `=` earning full marks; multiple select graded by its `%weight%`s when
+none is), `=left -> right` on every answer matching (`= -> x` an extra wrong right-hand item), and
+only `=` answers short answer (`=%50%close`). Per-answer feedback (`#`), general feedback as the
+explanation (`####`), titles (`::title::`), comments (`//`), `$CATEGORY:` lines (ignored), a format
+tag (`[html]`, `[plain]`, `[moodle]`, `[markdown]`) at the start of the question text and of each
+answer, feedback, matching item and general feedback, and the escapes `\\~ \\= \\# \\{ \\} \\: \\n
+\\\\`; any other backslash is kept as written, so TeX such as `\\(\\frac\\{1\\}\\{2\\}\\)` reads
+`\\(\\frac{1}{2}\\)`. Weights stay on the choices (`weight`), and grading follows them.
 
-GIFT has no points, no all-or-nothing multiple select and no one-answer multiple select; export
-writes them as comments that import reads back (`// ce:points 2`, `// ce:all-or-nothing`,
-`// ce:partial-credit`, `// ce:multiple-select` on the lines before a question), so that a quiz
-survives the round trip. Moodle ignores them as comments.
+HTML in an `[html]` question keeps what the allow-list can keep safely (paragraphs, bold, italic,
+links to http, https and mailto addresses, lists, pre/code, sub/sup); an image by URL is not
+fetched from elsewhere but replaced by its alt text; answers and feedback are plain text. What was
+removed is reported per question.
 
-Import is all or nothing: `parse` returns the questions as StreamField block values, or raises
-`GiftError` listing every fault with its line number.
+GIFT has no points, no all-or-nothing multiple select, no case-sensitive short answer and no
+grader's guidance; export writes them as comments that import reads back (`// ce:points 2`,
+`// ce:all-or-nothing`, `// ce:partial-credit`, `// ce:case-sensitive`, `// ce:grader-info ...` on
+the lines before a question), so that a quiz survives the round trip. Moodle ignores them as
+comments. A multiple select written with `ce:partial-credit` or `ce:all-or-nothing` was authored
+here and keeps our own grading rule rather than weights.
+
+`read` returns an `ImportReport`: the questions that can be imported (as StreamField block
+values), each refused question with its line and reason, and the HTML removed from each question.
+`parse` is the strict form, raising `GiftError` when any question is refused.
 """
 
 import bisect
@@ -27,6 +38,7 @@ from decimal import Decimal, InvalidOperation
 import bleach
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
+from wagtail import blocks
 from wagtail.rich_text import RichText
 
 from lms.errors import DomainError
@@ -34,14 +46,26 @@ from lms.errors import DomainError
 from .blocks import QUESTION_BLOCKS
 
 SPECIAL = "~=#{}:"
-ALLOWED_PROMPT_TAGS = ["p", "br", "b", "strong", "i", "em"]
+ESCAPABLE = SPECIAL + "n\\"
+ALLOWED_PROMPT_TAGS = ["p", "br", "b", "strong", "i", "em", "a", "ul", "ol", "li", "pre", "code", "sub", "sup"]
+ALLOWED_ATTRIBUTES = {"a": ["href"]}
+ALLOWED_PROTOCOLS = ["http", "https", "mailto"]
 _BLOCKS = dict(QUESTION_BLOCKS)
 _TRUE_FALSE = {"t": True, "true": True, "f": False, "false": False}
-_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
-_FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
+_WEIGHT = re.compile(r"^%(-?\d+(?:[.,]\d+)?)%")
+_FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _DIRECTIVE = re.compile(r"^//\s*ce:([a-z-]+)\s*(.*)$")
-DIRECTIVES = {"points", "all-or-nothing", "partial-credit", "multiple-select"}
-EQUAL_WEIGHT_TOLERANCE = Decimal("0.01")
+_TAG = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9]*)")
+_IMAGE = re.compile(r"<img\b[^>]*?>", re.IGNORECASE)
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_LINK = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+DIRECTIVES = {"points", "all-or-nothing", "partial-credit", "multiple-select", "case-sensitive", "grader-info"}
+TYPE_NAMES = {
+    "short_answer": "Short-answer",
+    "numerical": "Numerical",
+    "essay": "Essay",
+    "description": "Description",
+}
 
 
 class GiftError(DomainError):
@@ -57,6 +81,26 @@ class _Fault(ValueError):
 
 
 @dataclass
+class ImportedQuestion:
+    line: int
+    block_type: str
+    value: dict
+    removed_html: list[str]
+
+
+@dataclass
+class ImportReport:
+    """What an import would do, for the instructor to confirm before anything is saved."""
+
+    imported: list[ImportedQuestion]
+    refused: list[str]  # "Line 12: reason"
+
+    @property
+    def questions(self) -> list[tuple[str, dict]]:
+        return [(question.block_type, question.value) for question in self.imported]
+
+
+@dataclass
 class _Chunk:
     """One question's text, and the file line number of each of its characters' lines."""
 
@@ -64,6 +108,7 @@ class _Chunk:
     first_line: int
     directives: dict = field(default_factory=dict)
     directive_lines: dict = field(default_factory=dict)
+    removed_html: list = field(default_factory=list)
 
     def __post_init__(self):
         self._newlines = [index for index, char in enumerate(self.text) if char == "\n"]
@@ -72,19 +117,27 @@ class _Chunk:
         return self.first_line + bisect.bisect_left(self._newlines, index)
 
 
-def parse(text: str) -> list[tuple[str, dict]]:
-    """The questions in `text` as (block type, block value) pairs; GiftError names each bad line."""
-    questions, errors = [], []
+def read(text: str) -> ImportReport:
+    """Every question in `text`, imported or refused with its line and reason."""
+    imported, refused = [], []
     for chunk in _chunks(text):
         try:
-            questions.append(_question(chunk))
+            block_type, value = _question(chunk)
         except _Fault as fault:
-            errors.append(f"Line {fault.line}: {fault}")
-    if errors:
-        raise GiftError(errors)
-    if not questions:
-        raise GiftError(["No questions found."])
-    return questions
+            refused.append(f"Line {fault.line}: {fault}")
+        else:
+            imported.append(ImportedQuestion(chunk.first_line, block_type, value, sorted(set(chunk.removed_html))))
+    if not imported and not refused:
+        refused.append("No questions found.")
+    return ImportReport(imported, refused)
+
+
+def parse(text: str) -> list[tuple[str, dict]]:
+    """The questions in `text` as (block type, block value) pairs; GiftError names each bad line."""
+    report = read(text)
+    if report.refused:
+        raise GiftError(report.refused)
+    return report.questions
 
 
 def _chunks(text: str):
@@ -114,7 +167,7 @@ def _unescaped(text: str, chars: str, start: int = 0) -> int:
     """The index of the first of `chars` in `text` from `start` that no backslash escapes, or -1."""
     index = start
     while index < len(text):
-        if text[index] == "\\":
+        if text[index] == "\\" and text[index + 1 : index + 2] in tuple(ESCAPABLE):
             index += 2
             continue
         if text[index] in chars:
@@ -133,42 +186,63 @@ def _split(text: str, separator: str) -> list[str]:
 
 
 def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), text).strip()
+    # Moodle reads only these escapes; a backslash before anything else (TeX, "Wrong \ 2") is text.
+    return re.sub(r"\\([~=#{}:n\\])", lambda m: "\n" if m.group(1) == "n" else m.group(1), text).strip()
+
+
+def _formatted(text: str, default_html: bool) -> tuple[str, bool]:
+    """The text without its leading format tag, and whether it is HTML."""
+    if found := _FORMAT.match(text):
+        return text[found.end() :], found.group(1).lower() == "html"
+    return text, default_html
 
 
 def _question(chunk: _Chunk) -> tuple[str, dict]:
     text = chunk.text
     opening = _unescaped(text, "{")
-    if opening < 0:
-        raise _Fault(chunk.first_line, "No answers: a question needs its answers in { }.")
-    closing = _unescaped(text, "}", opening + 1)
-    if closing < 0:
+    closing = _unescaped(text, "}", opening + 1) if opening >= 0 else -1
+    if opening >= 0 and closing < 0:
         raise _Fault(chunk.line_at(opening), "The { that opens the answers is never closed.")
-    if _unescaped(text, "{", closing + 1) >= 0:
+    if opening >= 0 and _unescaped(text, "{", closing + 1) >= 0:
         raise _Fault(chunk.line_at(closing), "Only one set of answers { } per question.")
-    head, answers, tail = text[:opening], text[opening + 1 : closing], text[closing + 1 :]
-    head = _without_title(head, chunk)
-    is_html = bool((found := _FORMAT.match(head.strip())) and found.group(1).lower() == "html")
-    head = _FORMAT.sub("", head.strip())
+    if opening < 0:
+        head, answers, tail = text, None, ""
+    else:
+        head, answers, tail = text[:opening], text[opening + 1 : closing], text[closing + 1 :]
+    head, is_html = _formatted(_without_title(head, chunk), False)
     prompt = f"{head.strip()} _____ {tail.strip()}" if tail.strip() else head
     if not _unescape(prompt):
         raise _Fault(chunk.first_line, "The question has no text.")
-    body_start = opening + 1
-    explanation = ""
-    if (general := answers.find("####")) >= 0:
-        explanation = answers[general + 4 :]
-        answers = answers[:general]
-    common = {
-        "prompt": _rich_text(prompt, is_html),
-        "image": None,
-        "image_alt": "",
-        "points": Decimal(1),
-        "explanation": RichText(_rich_html(explanation, is_html) if _unescape(explanation) else ""),
-    }
-    block_type, value = _answers(answers, chunk=chunk, offset=body_start, is_html=is_html)
-    block_type, value = _apply_directives(chunk, block_type, {**common, **value})
+    if answers is None:
+        block_type, value = "description", {"text": _rich_text(prompt, is_html, chunk)}
+    else:
+        explanation = ""
+        if (general := answers.find("####")) >= 0:
+            explanation, answers = answers[general + 4 :], answers[:general]
+        explanation, explanation_html = _formatted(explanation, is_html)
+        common = {
+            "prompt": _rich_text(prompt, is_html, chunk),
+            "image": None,
+            "image_alt": "",
+            "points": Decimal(1),
+            "explanation": _rich_text(explanation, explanation_html, chunk) if _unescape(explanation) else RichText(""),
+        }
+        block_type, value = _answers(answers, chunk=chunk, offset=opening + 1, is_html=is_html)
+        value = {**common, **value}
+    block_type, value = _apply_directives(chunk, block_type, value)
     _validate(block_type, value, line=chunk.first_line)
-    return block_type, value
+    return block_type, _known(_BLOCKS[block_type], value)
+
+
+def _known(block, value):
+    """Only the fields the editor's block has, so that a value saves whichever blocks this site runs."""
+    if isinstance(block, blocks.StructBlock):
+        return {
+            name: _known(block.child_blocks[name], item) for name, item in value.items() if name in block.child_blocks
+        }
+    if isinstance(block, blocks.ListBlock):
+        return [_known(block.child_block, item) for item in value]
+    return value
 
 
 def _apply_directives(chunk: _Chunk, block_type: str, value: dict) -> tuple[str, dict]:
@@ -177,6 +251,8 @@ def _apply_directives(chunk: _Chunk, block_type: str, value: dict) -> tuple[str,
         if name not in DIRECTIVES:
             raise _Fault(line, f"Unknown directive “ce:{name}”; known: {', '.join(sorted(DIRECTIVES))}.")
         if name == "points":
+            if block_type == "description":
+                raise _Fault(line, "ce:points does not apply to a description, which has no answer.")
             try:
                 value["points"] = Decimal(argument)
             except InvalidOperation as error:
@@ -186,10 +262,22 @@ def _apply_directives(chunk: _Chunk, block_type: str, value: dict) -> tuple[str,
                 raise _Fault(line, "ce:multiple-select applies only to a question with choices.")
             block_type = "multiple_select"
             value.setdefault("partial_credit", True)
+        elif name == "case-sensitive":
+            if block_type != "short_answer":
+                raise _Fault(line, "ce:case-sensitive applies only to short-answer questions.")
+            value["case_sensitive"] = True
+        elif name == "grader-info":
+            if block_type != "essay":
+                raise _Fault(line, "ce:grader-info applies only to essay questions.")
+            value["grader_info"] = _rich_text(argument, True, chunk)
         else:
             if block_type not in ("multiple_select", "matching"):
                 raise _Fault(line, f"ce:{name} applies only to multiple select and matching questions.")
             value["partial_credit"] = name == "partial-credit"
+            if block_type == "multiple_select":
+                # Written here: graded by our own rule, not by the shares the export wrote for Moodle.
+                for choice in value["choices"]:
+                    choice["weight"] = None
     return block_type, value
 
 
@@ -207,22 +295,24 @@ def _answers(body: str, *, chunk: _Chunk, offset: int, is_html: bool) -> tuple[s
     stripped = body.strip()
     line = chunk.line_at(offset)
     if not stripped:
-        raise _Fault(line, "Essay questions ({} with nothing inside) are not supported.")
+        return "essay", {"grader_info": RichText("")}
     if stripped.startswith("#"):
-        raise _Fault(line, "Numerical questions ({#...}) are not supported.")
+        return _numerical(body, chunk=chunk, offset=offset + body.index("#") + 1)
     parts = _split(stripped, "#")
     if parts[0].strip().lower() in _TRUE_FALSE:
-        return _true_false(parts, is_html)
+        return _true_false(parts, is_html, chunk)
     answers = _answer_list(body, chunk=chunk, offset=offset, is_html=is_html)
+    if any(answer.marker == "~" for answer in answers):
+        return _choices(answers, line=line, is_html=is_html, chunk=chunk)
     if any("->" in answer.text for answer in answers):
-        return _matching(answers, is_html)
-    return _choices(answers, line=line, is_html=is_html)
+        return _matching(answers, is_html, chunk)
+    return _short_answer(answers, is_html, chunk)
 
 
-def _true_false(parts: list[str], is_html: bool) -> tuple[str, dict]:
+def _true_false(parts: list[str], is_html: bool, chunk: _Chunk) -> tuple[str, dict]:
     answer = _TRUE_FALSE[parts[0].strip().lower()]
-    if_wrong = _plain(parts[1], is_html) if len(parts) > 1 else ""
-    if_right = _plain(parts[2], is_html) if len(parts) > 2 else ""
+    if_wrong = _plain(parts[1], is_html, chunk) if len(parts) > 1 else ""
+    if_right = _plain(parts[2], is_html, chunk) if len(parts) > 2 else ""
     return "true_false", {
         "answer": answer,
         "feedback_if_true": if_right if answer else if_wrong,
@@ -250,72 +340,160 @@ def _answer_list(body: str, *, chunk: _Chunk, offset: int, is_html: bool) -> lis
         following = _unescaped(body, "=~", index + 1)
         raw = body[index + 1 : following if following >= 0 else len(body)]
         line = chunk.line_at(offset + index)
-        weight = None
-        if found := _WEIGHT.match(raw.strip()):
-            try:
-                weight = Decimal(found.group(1))
-            except InvalidOperation as error:
-                raise _Fault(line, f"“{found.group(0)}” is not a percentage.") from error
-            raw = raw.strip()[found.end() :]
+        weight, raw = _weight(raw, line)
         text, *feedback = _split(raw, "#")
-        if not _unescape(text):
-            raise _Fault(line, "An answer has no text.")
-        answers.append(_Answer(body[index], text, weight, _plain("#".join(feedback), is_html), line))
+        feedback, feedback_html = _formatted("#".join(feedback), is_html)
+        answers.append(_Answer(body[index], text, weight, _plain(feedback, feedback_html, chunk), line))
         index = following
     return answers
 
 
-def _matching(answers: list[_Answer], is_html: bool) -> tuple[str, dict]:
-    pairs = []
+def _weight(raw: str, line: int) -> tuple[Decimal | None, str]:
+    if not (found := _WEIGHT.match(raw.strip())):
+        return None, raw
+    try:
+        weight = Decimal(found.group(1).replace(",", "."))
+    except InvalidOperation as error:
+        raise _Fault(line, f"“{found.group(0)}” is not a percentage.") from error
+    return weight, raw.strip()[found.end() :]
+
+
+def _answer_text(answer: _Answer, is_html: bool, chunk: _Chunk, what: str = "An answer") -> str:
+    text, text_html = _formatted(answer.text, is_html)
+    if not _unescape(text):
+        raise _Fault(answer.line, f"{what} has no text.")
+    return _plain(text, text_html, chunk)
+
+
+def _matching(answers: list[_Answer], is_html: bool, chunk: _Chunk) -> tuple[str, dict]:
+    pairs, distractors = [], []
     for answer in answers:
-        if answer.marker != "=" or "->" not in answer.text:
+        if "->" not in answer.text:
             raise _Fault(answer.line, "In a matching question every line is “=left -> right”.")
         left, right = answer.text.split("->", 1)
-        if not _unescape(left) or not _unescape(right):
-            raise _Fault(answer.line, "A matching pair needs text on both sides of ->.")
-        pairs.append({"left": _plain(left, is_html), "right": _plain(right, is_html)})
-    return "matching", {"pairs": pairs, "partial_credit": False}
+        left, left_html = _formatted(left, is_html)
+        right, right_html = _formatted(right, is_html)
+        if not _unescape(right):
+            raise _Fault(answer.line, "A matching pair needs text on the right of ->.")
+        if not _unescape(left):
+            distractors.append(_plain(right, right_html, chunk))
+        else:
+            pairs.append({"left": _plain(left, left_html, chunk), "right": _plain(right, right_html, chunk)})
+    return "matching", {"pairs": pairs, "distractors": distractors, "partial_credit": False}
 
 
-def _choices(answers: list[_Answer], *, line: int, is_html: bool) -> tuple[str, dict]:
-    weighted = [answer for answer in answers if answer.weight is not None]
-    if not weighted and all(answer.marker == "=" for answer in answers):
-        raise _Fault(line, "Short-answer questions (only = answers) are not supported.")
-    if weighted and any(answer.marker == "=" for answer in answers):
-        raise _Fault(
-            weighted[0].line,
-            "A right answer (=) beside weighted answers (%…%) gives partial credit on a single-choice "
-            "question, which is not supported: weight every answer, or none.",
-        )
-    positive = [answer for answer in weighted if answer.weight > 0]
-    if positive and any(
-        abs(answer.weight - Decimal(100) / len(positive)) > EQUAL_WEIGHT_TOLERANCE for answer in positive
-    ):
-        raise _Fault(positive[0].line, "The right answers' weights must be equal and add up to 100%.")
+def _choices(answers: list[_Answer], *, line: int, is_html: bool, chunk: _Chunk) -> tuple[str, dict]:
+    weighted = any(answer.weight is not None for answer in answers)
+    # Moodle: with an = answer the question has one answer (any = earns full marks); without,
+    # it is multiple response, graded by the sum of the chosen answers' weights.
+    single = any(answer.marker == "=" for answer in answers)
 
-    def is_right(answer):
-        return answer.weight > 0 if answer.weight is not None else answer.marker == "="
+    def weight_of(answer):
+        if answer.weight is not None:
+            return answer.weight
+        return Decimal(100) if answer.marker == "=" else Decimal(0)
 
     choices = [
-        {"text": _plain(answer.text, is_html), "correct": is_right(answer), "feedback": answer.feedback}
+        {
+            "text": _answer_text(answer, is_html, chunk),
+            "correct": weight_of(answer) > 0,
+            "feedback": answer.feedback,
+            "weight": weight_of(answer) if weighted else None,
+        }
         for answer in answers
     ]
-    right = [answer for answer in answers if is_right(answer)]
-    if not right:
+    if not any(choice["correct"] for choice in choices):
         raise _Fault(line, "No right answer: mark one with = or give it a positive %weight%.")
-    if len(right) == 1:
+    if single:
         return "single_choice", {"choices": choices}
-    # Moodle gives multiple-answer questions partial credit by their weights.
     return "multiple_select", {"choices": choices, "partial_credit": True}
+
+
+def _short_answer(answers: list[_Answer], is_html: bool, chunk: _Chunk) -> tuple[str, dict]:
+    accepted = [
+        {
+            "text": _answer_text(answer, is_html, chunk, "A short-answer answer"),
+            "weight": Decimal(100) if answer.weight is None else answer.weight,
+            "feedback": answer.feedback,
+        }
+        for answer in answers
+    ]
+    for answer, item in zip(answers, accepted, strict=True):
+        if not Decimal(0) <= item["weight"] <= Decimal(100):
+            raise _Fault(answer.line, "A short-answer answer's weight must be between 0% and 100%.")
+    if not any(item["weight"] > 0 for item in accepted):
+        raise _Fault(answers[0].line, "A short-answer question needs an answer worth more than 0%.")
+    return "short_answer", {"answers": accepted, "case_sensitive": False}
+
+
+def _number(text: str, line: int) -> Decimal:
+    try:
+        return Decimal(text.strip().replace(",", "."))
+    except InvalidOperation as error:
+        raise _Fault(line, f"“{text.strip()}” is not a number.") from error
+
+
+def _numerical(body: str, *, chunk: _Chunk, offset: int) -> tuple[str, dict]:
+    """`{#3.5:0.1}`, `{#1..5}` or `{#=%100%3:0 #exact =%50%3:1 #close}`."""
+    hash_at = body.index("#")
+    rest = body[hash_at + 1 :]
+    line = chunk.line_at(offset)
+    if _unescaped(rest, "=") >= 0:
+        first = _unescaped(rest, "=")
+        raws, index = [], first
+        while index >= 0:
+            following = _unescaped(rest, "=", index + 1)
+            raws.append((rest[index + 1 : following if following >= 0 else len(rest)], chunk.line_at(offset + index)))
+            index = following
+    else:
+        raws = [(rest, line)]
+    answers = []
+    for raw, answer_line in raws:
+        if _unescaped(raw, "~") >= 0:
+            raise _Fault(answer_line, "A numerical question's answers are marked with =, not ~.")
+        weight, raw = _weight(raw, answer_line)
+        number, *feedback = _split(raw, "#")
+        feedback, feedback_html = _formatted("#".join(feedback), False)
+        number = number.strip()
+        if not number:
+            raise _Fault(answer_line, "A numerical answer has no number.")
+        if ".." in number:
+            low, high = (_number(part, answer_line) for part in number.split("..", 1))
+            if low > high:
+                raise _Fault(answer_line, f"The range {number} ends below where it starts.")
+            value, tolerance = (low + high) / 2, (high - low) / 2
+        elif ":" in number:
+            value, tolerance = (_number(part, answer_line) for part in number.split(":", 1))
+        else:
+            value, tolerance = _number(number, answer_line), Decimal(0)
+        if tolerance < 0:
+            raise _Fault(answer_line, "A numerical answer's tolerance cannot be negative.")
+        weight = Decimal(100) if weight is None else weight
+        if not Decimal(0) <= weight <= Decimal(100):
+            raise _Fault(answer_line, "A numerical answer's weight must be between 0% and 100%.")
+        answers.append(
+            {
+                "value": value,
+                "tolerance": tolerance,
+                "weight": weight,
+                "feedback": _plain(feedback, feedback_html, chunk),
+            }
+        )
+    if not any(answer["weight"] > 0 for answer in answers):
+        raise _Fault(line, "A numerical question needs an answer worth more than 0%.")
+    return "numerical", {"answers": answers}
 
 
 def _validate(block_type: str, value: dict, *, line: int) -> None:
     """The editor's own checks (lengths, a right answer, distinct pairs), so an import saves only what it could."""
+    if block_type not in _BLOCKS:
+        raise _Fault(line, f"{TYPE_NAMES.get(block_type, block_type)} questions are not supported yet.")
     block = _BLOCKS[block_type]
     try:
-        block.clean(block.to_python(block.get_prep_value(value)))
+        block.clean(block.to_python(block.get_prep_value(_known(block, value))))
     except ValidationError as error:
-        raise _Fault(line, " ".join(_messages(error))) from error
+        name = TYPE_NAMES.get(block_type, block.meta.label or block_type).lower()
+        raise _Fault(line, f"As a {name} question: " + " ".join(_messages(error))) from error
 
 
 def _messages(error) -> list[str]:
@@ -327,25 +505,50 @@ def _messages(error) -> list[str]:
     return messages
 
 
-def _plain(text: str, is_html: bool) -> str:
+def _plain(text: str, is_html: bool, chunk: _Chunk) -> str:
     text = _unescape(text)
-    return html.unescape(strip_tags(text)) if is_html else text
+    if not is_html:
+        return text
+    chunk.removed_html += [f"<{tag}>" for tag in _tags(text)]
+    return html.unescape(strip_tags(text)).strip()
 
 
-def _rich_html(text: str, is_html: bool) -> str:
+def _tags(text: str) -> set[str]:
+    return {tag.lower() for tag in _TAG.findall(text)}
+
+
+def _image_as_alt(found) -> str:
+    alt = _ALT.search(found.group(0))
+    text = (alt.group(1) or alt.group(2) or "").strip() if alt else ""
+    return f"[Image: {html.escape(html.unescape(text), quote=False)}]" if text else "[Image]"
+
+
+def _rich_html(text: str, is_html: bool, chunk: _Chunk) -> str:
     text = _unescape(text)
     if not is_html:
         return "".join(
             f"<p>{html.escape(paragraph, quote=False)}</p>" for paragraph in text.split("\n\n") if paragraph.strip()
         )
-    cleaned = bleach.clean(text, tags=ALLOWED_PROMPT_TAGS, attributes={}, strip=True)
+    # An image elsewhere on the web would be fetched by every practitioner's browser (and the CSP
+    # refuses it); its alt text keeps the question readable, and the report says it was replaced.
+    if _IMAGE.search(text):
+        chunk.removed_html.append("<img> (replaced by its alt text)")
+        text = _IMAGE.sub(_image_as_alt, text)
+    chunk.removed_html += [f"<{tag}>" for tag in _tags(text) - set(ALLOWED_PROMPT_TAGS)]
+    for found in _LINK.finditer(text):
+        href = (found.group(1) or found.group(2) or "").strip().lower()
+        if href.split(":", 1)[0] not in ALLOWED_PROTOCOLS:
+            chunk.removed_html.append(f"a link to “{href[:60]}”")
+    cleaned = bleach.clean(
+        text, tags=ALLOWED_PROMPT_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
+    )
     cleaned = cleaned.replace("<strong>", "<b>").replace("</strong>", "</b>")
     cleaned = cleaned.replace("<em>", "<i>").replace("</em>", "</i>")
-    return cleaned if cleaned.lstrip().startswith("<p>") else f"<p>{cleaned}</p>"
+    return cleaned if re.match(r"\s*<(p|ul|ol|pre)\b", cleaned) else f"<p>{cleaned}</p>"
 
 
-def _rich_text(text: str, is_html: bool) -> RichText:
-    return RichText(_rich_html(text, is_html))
+def _rich_text(text: str, is_html: bool, chunk: _Chunk) -> RichText:
+    return RichText(_rich_html(text, is_html, chunk))
 
 
 # Export
@@ -373,9 +576,13 @@ def export(stream, *, title: str = "") -> str:
 
 def _export_question(block, number: int) -> str:
     value = block.value
-    head = f"::Q{number}:: [html]{_escape(value['prompt'].source)}"
     comment = "".join(f"{line}\n" for line in _directives_for(block))
-    explanation = f"\n####{_escape(value['explanation'].source)}" if value["explanation"] else ""
+    if block.block_type == "description":
+        return f"{comment}::Q{number}:: [html]{_escape(value['text'].source)}"
+    head = f"::Q{number}:: [html]{_escape(value['prompt'].source)}"
+    explanation = f"\n####[html]{_escape(value['explanation'].source)}" if value["explanation"] else ""
+    if block.block_type == "essay":
+        return f"{comment}{head} {{{explanation}}}"
     if block.block_type == "true_false":
         right, wrong = (
             (value["feedback_if_true"], value["feedback_if_false"])
@@ -386,7 +593,23 @@ def _export_question(block, number: int) -> str:
         return f"{comment}{head} {{{'TRUE' if value['answer'] else 'FALSE'}{feedback}{explanation}\n}}"
     if block.block_type == "matching":
         answers = [f"={_escape_text(pair['left'])} -> {_escape_text(pair['right'])}" for pair in value["pairs"]]
+        answers += [f"= -> {_escape_text(text)}" for text in value.get("distractors") or []]
+    elif block.block_type == "short_answer":
+        answers = [
+            f"={_weight_mark(answer['weight'])}{_choice_text(answer)}{_feedback(answer)}" for answer in value["answers"]
+        ]
+    elif block.block_type == "numerical":
+        answers = [
+            f"={_weight_mark(answer['weight'])}{_decimal(answer['value'])}:{_decimal(answer['tolerance'])}"
+            f"{_feedback(answer)}"
+            for answer in value["answers"]
+        ]
+        return f"{comment}{head} {{#\n" + "\n".join(answers) + f"{explanation}\n}}"
+    elif _weighted(value):
+        answers = [_weighted_choice(block.block_type, choice) for choice in value["choices"]]
     elif block.block_type == "multiple_select":
+        # Moodle's shares for a reader there; `ce:partial-credit`/`ce:all-or-nothing` tell our import
+        # to keep the rule the question was written with.
         right_count = sum(1 for choice in value["choices"] if choice["correct"])
         share = _percent(Decimal(100) / right_count)
         answers = [
@@ -401,23 +624,47 @@ def _export_question(block, number: int) -> str:
     return f"{comment}{head} {{\n" + "\n".join(answers) + f"{explanation}\n}}"
 
 
+def _weighted(value) -> bool:
+    return any(choice.get("weight") is not None for choice in value.get("choices", []))
+
+
+def _weighted_choice(block_type: str, choice) -> str:
+    weight = Decimal(choice["weight"] if choice.get("weight") is not None else 0)
+    if block_type != "multiple_select" and weight == 100:
+        return f"={_choice_text(choice)}{_feedback(choice)}"
+    return f"~%{_percent(weight)}%{_choice_text(choice)}{_feedback(choice)}"
+
+
+def _weight_mark(weight) -> str:
+    return "" if Decimal(weight) == 100 else f"%{_percent(Decimal(weight))}%"
+
+
 def _directives_for(block) -> list[str]:
     """What GIFT cannot say about the question, as comments that `parse` reads back."""
     value, lines = block.value, []
     if block.block_type == "image_question":
         lines.append("// Image question: its image does not travel in GIFT.")
+    if block.block_type == "description":
+        return lines
     if value["points"] != 1:
         lines.append(f"// ce:points {value['points']:f}")
-    if block.block_type == "multiple_select" and sum(1 for c in value["choices"] if c["correct"]) == 1:
-        lines.append("// ce:multiple-select")
-    if block.block_type in ("multiple_select", "matching"):
+    if block.block_type == "multiple_select" and not _weighted(value):
+        if sum(1 for c in value["choices"] if c["correct"]) == 1:
+            lines.append("// ce:multiple-select")
         lines.append("// ce:partial-credit" if value["partial_credit"] else "// ce:all-or-nothing")
+    if block.block_type == "matching":
+        lines.append("// ce:partial-credit" if value["partial_credit"] else "// ce:all-or-nothing")
+    if block.block_type == "short_answer" and value.get("case_sensitive"):
+        lines.append("// ce:case-sensitive")
+    if block.block_type == "essay" and value.get("grader_info"):
+        lines.append(f"// ce:grader-info {value['grader_info'].source}".replace("\n", " "))
     return lines
 
 
 def _choice_text(choice) -> str:
     text = _escape_text(choice["text"])
-    return f"\\{text}" if text.startswith("%") else text  # not to be read as a weight
+    # GIFT has no escape for %; in an [html] question an entity keeps it from reading as a weight.
+    return f"&\\#37;{text[1:]}" if text.startswith("%") else text
 
 
 def _feedback(choice) -> str:
@@ -425,7 +672,11 @@ def _feedback(choice) -> str:
 
 
 def _percent(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.00001')).normalize():f}"
+    return f"{Decimal(value).quantize(Decimal('0.00001')).normalize():f}"
+
+
+def _decimal(value) -> str:
+    return f"{Decimal(value).normalize():f}"
 
 
 def _escape_text(text: str) -> str:

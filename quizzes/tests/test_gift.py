@@ -1,5 +1,6 @@
 """GIFT in and out: instructors' question banks arrive whole or not at all, and leave again intact."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from accounts.tests.factories import UserFactory
 from courses.services import INSTRUCTORS, authoring_roles_setup
 from courses.tests.factories import CoursePageFactory
 from quizzes import gift
+from quizzes.blocks import QUESTION_BLOCKS
 from quizzes.models import QuizPage
 from quizzes.tests.factories import QuizPageFactory, matching, multiple_select, pool, single_choice, true_false
 
@@ -82,22 +84,33 @@ def test_a_bank_with_every_supported_type_parses_into_editor_blocks():
     )
 
 
+new_types = pytest.mark.skipif(
+    "short_answer" not in dict(QUESTION_BLOCKS), reason="the short-answer, numerical, essay and description blocks"
+)
+weighted_choices = pytest.mark.skipif(
+    "weight" not in dict(QUESTION_BLOCKS)["single_choice"].child_blocks["choices"].child_block.child_blocks,
+    reason="choices with weights and single choice with several right answers",
+)
+
+
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        ("Name the muscle. {=Supraspinatus =supraspinatus}", "Line 1: Short-answer questions"),
-        ("\n\nHow many? {#3:1}", "Line 3: Numerical questions"),
-        ("Describe it. {}", "Line 1: Essay questions"),
-        ("A question with no answers", "Line 1: No answers"),
         ("Pick one {\n~a\n~b\n~c\n}", "Line 1: No right answer"),
-        ("Match {\n=a -> 1\n~b -> 2\n}", "Line 3: In a matching question"),
         ("Open {\n=a\n~b", "Line 1: The { that opens the answers is never closed."),
-        ("Pick {\n=" + "x" * 301 + "\n~b\n}", "Line 1: choices: text: Ensure this value has at most 300 characters"),
-        ("Pick {" + " ".join(f"~%{-1}%w{n}" for n in range(11)) + " ~%100%r}", "Line 1: choices: The maximum number"),
-        ("Pick {\n=a\n~%50%b\n~c\n~d\n}", "Line 3: A right answer (=) beside weighted answers"),
-        ("Pick {\n~%70%a\n~%30%b\n~c\n}", "Line 2: The right answers' weights must be equal"),
+        (
+            "Pick {\n=" + "x" * 301 + "\n~b\n}",
+            "Line 1: As a single choice question: choices: text: Ensure this value has at most 300 characters",
+        ),
+        (
+            "Pick {" + " ".join(f"~%{-1}%w{n}" for n in range(11)) + " ~%100%r}",
+            "Line 1: As a multiple select question: choices: The maximum number",
+        ),
+        ("Match {\n=a -> 1\n= -> 2\n}", "Line 1: As a matching question: pairs: The minimum number"),
         ("// ce:bonus 3\nPick {=a ~b ~c ~d}", "Line 1: Unknown directive “ce:bonus”"),
         ("// ce:points many\nPick {=a ~b ~c ~d}", "Line 1: “many” is not a number of points."),
+        ("\n\nHow many? {#three}", "Line 3: “three” is not a number."),
+        ("How many? {#5..1}", "Line 1: The range 5..1 ends below"),
     ],
 )
 def test_each_fault_names_its_line(text, error):
@@ -107,13 +120,186 @@ def test_each_fault_names_its_line(text, error):
     assert any(message.startswith(error) for message in raised.value.errors), raised.value.errors
 
 
-def test_every_bad_question_is_listed_not_just_the_first():
-    text = "Good {=a ~b ~c ~d}\n\nBad {}\n\nAlso good {T}\n\nWorse {#1}"
+def test_the_report_keeps_the_good_questions_and_lists_every_bad_one_by_line():
+    report = gift.read("Good {=a ~b ~c ~d}\n\nBad {~a ~b}\n\nAlso good {T}\n\nWorse {#x}")
 
+    assert [block_type for block_type, _ in report.questions] == ["single_choice", "true_false"]
+    assert [question.line for question in report.imported] == [1, 5]
+    assert [message.split(":")[0] for message in report.refused] == ["Line 3", "Line 7"]
+
+
+# Moodle's expectations, from question/format/gift/tests/giftformat_test.php (moodle/moodle).
+
+
+def test_format_tags_are_read_on_every_answer_and_feedback():
+    # test_import_multichoice: "~red # [html]wrong, it's yellow", "~[plain]blue"
+    text = "::Q2:: What's between orange and green in the spectrum?\n{\n=yellow # right; good!\n"
+    text += "~red # [html]wrong, it's yellow\n~[plain]blue # wrong, it's yellow\n}"
+
+    (block_type, value), *_ = gift.parse(text)
+
+    assert block_type == "single_choice"
+    assert [(c["text"], c["feedback"]) for c in value["choices"]] == [
+        ("yellow", "right; good!"),
+        ("red", "wrong, it's yellow"),
+        ("blue", "wrong, it's yellow"),
+    ]
+
+
+def test_format_tags_on_matching_items_and_general_feedback():
+    # test_import_match, and test_import_truefalse's "####[html]" general feedback
+    text = (
+        "::Moodle activities::[html]Match the <b>activity</b> to the description.{\n"
+        "=[html]An activity supporting asynchronous discussions. -> Forum\n"
+        "=[moodle]A teacher asks a question and specifies a choice of multiple responses. -> Choice\n"
+        "=[plain]A bank of record entries which participants can add to. -> Database\n"
+        "=[markdown]A collection of web pages that anyone can add to or edit. -> Wiki\n"
+        "= -> Chat\n####[html]<i>Five</i> activities.}"
+    )
+
+    (block_type, value), *_ = gift.parse(text)
+
+    assert block_type == "matching"
+    assert [pair["right"] for pair in value["pairs"]] == ["Forum", "Choice", "Database", "Wiki"]
+    assert value["pairs"][0]["left"] == "An activity supporting asynchronous discussions."
+    assert value["explanation"].source == "<p><i>Five</i> activities.</p>"
+    if "distractors" in value:
+        assert value["distractors"] == ["Chat"]
+
+
+@weighted_choices
+def test_weights_with_no_right_answer_make_a_multiple_select_graded_by_them():
+    # test_import_multichoice_multi: fraction (0.5, -1, 0.5, -1), single 0
+    text = "::colours:: What's between orange and green in the spectrum?\n{\n~%50%yellow # right; good!\n"
+    text += "~%-100%red # [html]wrong\n~%50%off-beige # right; good!\n~%-100%[plain]blue # wrong\n}"
+
+    (block_type, value), *_ = gift.parse(text)
+
+    assert block_type == "multiple_select"
+    assert [(c["text"], c["correct"], c["weight"]) for c in value["choices"]] == [
+        ("yellow", True, Decimal(50)),
+        ("red", False, Decimal(-100)),
+        ("off-beige", True, Decimal(50)),
+        ("blue", False, Decimal(-100)),
+    ]
+
+
+@weighted_choices
+def test_one_full_weight_beside_negative_ones_is_still_multiple_select():
+    # test_import_multichoice_multi_tricky: Moodle's exporter writes one-right multiple response so
+    (block_type, value), *_ = gift.parse("Colour? {~%100%yellow ~%-50%red ~%-50%blue}")
+
+    assert block_type == "multiple_select"
+    assert [c["weight"] for c in value["choices"]] == [Decimal(100), Decimal(-50), Decimal(-50)]
+
+
+@weighted_choices
+def test_several_right_answers_beside_a_wrong_one_are_single_choice():
+    # test_import_multichoice with several "=": each "=" has fraction 1
+    (block_type, value), *_ = gift.parse("When? {= spring = summer ~ easter}")
+
+    assert block_type == "single_choice"
+    assert [(c["text"], c["correct"]) for c in value["choices"]] == [
+        ("spring", True),
+        ("summer", True),
+        ("easter", False),
+    ]
+
+
+def test_an_arrow_inside_a_choice_is_text_when_the_question_has_wrong_answers():
+    # test_import_multichoice_with_arrow (MDL-...): "->" in a ~ question is multichoice
+    (block_type, value), *_ = gift.parse("Which is the sequence? {=a -> b -> c ~c -> b -> a ~b -> a -> c}")
+
+    assert block_type == "single_choice"
+    assert value["choices"][0]["text"] == "a -> b -> c"
+
+
+def test_backslashes_that_escape_nothing_are_kept():
+    # test_import_backslash: "Wrong \\ 2" and an answer that is a lone backslash
+    (_, value), *_ = gift.parse("Backslash? {=\\\\ ~Wrong \\ 2 ~\\=}")
+
+    assert [c["text"] for c in value["choices"]] == ["\\", "Wrong \\ 2", "="]
+
+
+def test_escaped_tex_keeps_its_backslashes():
+    # test_import_pre_content / the TeX fixture: \(\frac\{1\}\{2\}\)
+    (_, value), *_ = gift.parse("What is \\(\\frac\\{1\\}\\{2\\}\\) as a decimal? {=0.5 ~0.2 ~2}")
+
+    assert value["prompt"].source == "<p>What is \\(\\frac{1}{2}\\) as a decimal?</p>"
+
+
+def test_html_keeps_links_lists_and_code_and_reports_what_it_removed():
+    text = (
+        '[html]<p>See <a href="https://example.org/x">the chart</a> and '
+        '<a href="javascript:alert(1)">this</a>:</p><ul><li>H<sub>2</sub>O</li></ul><pre><code>x</code></pre>'
+        '<img src="https://example.org/m.png" alt="The deltoid"><script>alert(1)</script><span>s</span>'
+        " {=a ~<b>b</b> ~c}"
+    )
+
+    report = gift.read(text)
+
+    source = report.questions[0][1]["prompt"].source
+    assert '<a href="https://example.org/x">the chart</a>' in source
+    assert "<ul><li>H<sub>2</sub>O</li></ul><pre><code>x</code></pre>" in source
+    assert "[Image: The deltoid]" in source and "<img" not in source
+    assert "javascript" not in source and "<script" not in source and "<span" not in source
+    removed = report.imported[0].removed_html
+    assert "<img> (replaced by its alt text)" in removed and "<script>" in removed and "<span>" in removed
+    assert "<b>" in removed  # formatting inside an answer, which is plain text
+    assert any(item.startswith("a link to “javascript:") for item in removed)
+
+
+@new_types
+def test_short_answer_with_weights():
+    # test_import_shortanswer
+    text = "::Q5:: Who's buried in Grant's tomb? {=Grant =%50%Ulysses S. Grant#half =Ulysses Grant}"
+
+    (block_type, value), *_ = gift.parse(text)
+
+    assert block_type == "short_answer" and value["case_sensitive"] is False
+    assert [(a["text"], a["weight"], a["feedback"]) for a in value["answers"]] == [
+        ("Grant", Decimal(100), ""),
+        ("Ulysses S. Grant", Decimal(50), "half"),
+        ("Ulysses Grant", Decimal(100), ""),
+    ]
+
+
+@new_types
+def test_a_weighted_short_answer_fault_names_short_answer():
     with pytest.raises(gift.GiftError) as raised:
-        gift.parse(text)
+        gift.parse("Name it. {=%0%a =%0%b}")
 
-    assert [message.split(":")[0] for message in raised.value.errors] == ["Line 3", "Line 7"]
+    assert raised.value.errors == ["Line 1: A short-answer question needs an answer worth more than 0%."]
+
+
+@new_types
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ("#3:2", [(Decimal(3), Decimal(2), Decimal(100))]),  # test_import_numerical
+        ("#1..5", [(Decimal(3), Decimal(2), Decimal(100))]),  # test_import_numerical, range
+        ("#2,5:0,5", [(Decimal("2.5"), Decimal("0.5"), Decimal(100))]),  # decimal comma
+        ("#=1822:0 # right =%50%1822:2 # close", [(1822, 0, 100), (1822, 2, 50)]),  # multiple numerical answers
+    ],
+)
+def test_numerical(answers, expected):
+    (block_type, value), *_ = gift.parse(f"When was Ulysses S. Grant born? {{{answers}}}")
+
+    assert block_type == "numerical"
+    assert [(a["value"], a["tolerance"], a["weight"]) for a in value["answers"]] == [
+        tuple(Decimal(x) for x in row) for row in expected
+    ]
+
+
+@new_types
+def test_essay_and_description():
+    # test_import_essay ("::Q8:: How are you? {}") and test_import_description
+    (essay_type, essay), (description_type, description) = gift.parse(
+        "::Q8:: How are you? {}\n\n::Q1:: Read this first."
+    )
+
+    assert (essay_type, essay["prompt"].source) == ("essay", "<p>How are you?</p>")
+    assert (description_type, description["text"].source) == ("description", "<p>Read this first.</p>")
 
 
 @pytest.mark.django_db
@@ -143,6 +329,7 @@ def test_export_then_import_gives_back_the_same_questions(catalogue):
         for name in ("choices", "pairs"):
             if name in value:
                 assert value[name] == [dict(item) for item in block.value[name]]
+
     assert (again[1][1]["answer"], again[1][1]["feedback_if_true"], again[1][1]["feedback_if_false"]) == (
         True,
         "Right.",
