@@ -10,7 +10,9 @@ explanation (`####`), titles (`::title::`), comments (`//`), `$CATEGORY:` lines 
 tag (`[html]`, `[plain]`, `[moodle]`, `[markdown]`) at the start of the question text and of each
 answer, feedback, matching item and general feedback, and the escapes `\\~ \\= \\# \\{ \\} \\: \\n
 \\\\`; any other backslash is kept as written, so TeX such as `\\(\\frac\\{1\\}\\{2\\}\\)` reads
-`\\(\\frac{1}{2}\\)`. Weights stay on the choices (`weight`), and grading follows them.
+`\\(\\frac{1}{2}\\)`. Weights are read onto the choices (`weight`), and extra right-hand items onto
+`distractors`; until the question blocks carry those fields (issue 13), `_known` drops them, so an
+imported multiple select is graded by this platform's partial-credit rule and a distractor is lost.
 
 HTML in an `[html]` question keeps what the allow-list can keep safely (paragraphs, bold, italic,
 links to http, https and mailto addresses, lists, pre/code, sub/sup); an image by URL is not
