@@ -37,7 +37,7 @@ from .models import (
     LessonProgress,
     Topic,
 )
-from .models.learning import FAVOURABLE_FROM, HEARTBEAT_INTERVAL
+from .models.learning import FAVOURABLE_FROM, HEARTBEAT_INTERVAL, STUDY_IDLE_MINUTES
 from .permissions import user_is_course_staff
 from .sizing import ContentSize
 
@@ -306,6 +306,7 @@ def lesson_detail(*, lesson: LessonPage, user) -> dict:
         "is_completed": bool(progress) and lesson.pk in progress.completed_lesson_ids,
         "readable": lesson_readable_by(user=user, lesson=lesson, course=course, enrollment=enrollment),
         "heartbeat_interval": HEARTBEAT_INTERVAL,
+        "study_idle_minutes": STUDY_IDLE_MINUTES,
         # From the body itself, not the stored count, so that a preview of an edit is right.
         "content_size": lesson.body.stream_block.content_size(lesson.body),
         "lessons": lessons,

@@ -61,6 +61,8 @@ class LessonProgress(models.Model):
 # closed, and earns nothing.
 HEARTBEAT_INTERVAL = 30
 HEARTBEAT_MAX_GAP = 45
+# The lesson page stops its heartbeats after this long without a scroll, key or pointer movement.
+STUDY_IDLE_MINUTES = 5
 
 
 class StudyClock(models.Model):

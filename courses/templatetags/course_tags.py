@@ -1,12 +1,18 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from courses.models.learning import STUDY_IDLE_MINUTES
 from courses.sanitize import sanitize_html
 from lms.money import money
 
 register = template.Library()
 
 register.simple_tag(money, name="money")  # {% money 4900 "USD" %} gives $49.00
+
+
+@register.simple_tag
+def study_idle_minutes() -> int:
+    return STUDY_IDLE_MINUTES
 
 
 @register.filter

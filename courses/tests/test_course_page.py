@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 
+from courses.models.learning import STUDY_IDLE_MINUTES
 from credits.tests.factories import BoardFactory, CreditCategoryFactory
 from quizzes.tests.factories import QuizPageFactory
 
@@ -76,13 +77,37 @@ def test_the_syllabus_lists_live_lessons_in_order_with_their_study_time(client, 
     assert "· 4 min" in syllabus[0].get_text()
 
 
-def test_the_course_page_sizes_its_hours_by_content(client, course):
+def test_a_preview_sizes_the_courses_hours_by_content_for_its_reviewer(client, course):
     LessonPageFactory(parent=course, body=lesson_body(words_of_prose=11_984))
 
-    sizing = text_of(client.get(course.url), ".course-aside")
+    preview = text_of(course.make_preview_request(), ".course-aside")
+    published = text_of(client.get(course.url), ".course-aside")
 
-    assert "1.00 CE hours by content (12,000 words)" in sizing
-    assert "below the declared 3.00" in sizing
+    assert "1.00 CE hours by content (12,000 words)" in preview
+    assert "below the declared 3.00" in preview
+    assert "Content sizing" not in published
+    assert "words" not in published
+
+
+def test_a_final_assessment_titled_so_is_not_labelled_twice(client, course):
+    QuizPageFactory(parent=course, title="Final assessment")
+    QuizPageFactory(parent=course, title="Shoulder check", kind="knowledge_check")
+
+    assessments = [
+        item.get_text(" ", strip=True)
+        for item in BeautifulSoup(client.get(course.url).content, "html.parser").select(".syllabus--plain li")
+    ]
+
+    assert assessments == ["Final assessment", "Shoulder check · knowledge check"]
+
+
+def test_the_course_page_explains_when_study_time_counts(client, course):
+    rule = text_of(client.get(course.url), ".study-clock-rule")
+
+    assert rule == (
+        "Study time counts while a lesson is open and in front of you, as long as you have scrolled, "
+        f"typed or moved the pointer in the last {STUDY_IDLE_MINUTES} minutes."
+    )
 
 
 def test_a_course_needs_fifty_minutes_of_study_per_ce_hour(catalogue):

@@ -12,7 +12,7 @@
   }
   var url = root.getAttribute("data-heartbeat-url");
   var intervalMs = Number(root.getAttribute("data-interval-seconds")) * 1000;
-  var idleAfterMs = 5 * 60 * 1000;
+  var idleAfterMs = Number(root.getAttribute("data-idle-minutes")) * 60 * 1000;
   var csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
   var lastActivity = Date.now();
   var timer = null;
