@@ -299,6 +299,7 @@ def lesson_detail(*, lesson: LessonPage, user) -> dict:
     position = _position_of(lesson, lessons)
     enrollment = enrollment_for(user=user, course=course)
     progress = enrollment and course_progress(enrollment=enrollment, lessons=lessons)
+    next_lesson = lesson_after(lesson=lesson, lessons=lessons)
     return {
         "course": course,
         "enrollment": enrollment,
@@ -312,7 +313,10 @@ def lesson_detail(*, lesson: LessonPage, user) -> dict:
         "lessons": lessons,
         "lesson_number": None if position is None else position + 1,
         "previous_lesson": lessons[position - 1] if position else None,
-        "next_lesson": lesson_after(lesson=lesson, lessons=lessons),
+        "next_lesson": next_lesson,
+        # A visitor reading a free preview is sent on to the enroll box rather than to a locked lesson.
+        "next_lesson_readable": next_lesson is not None
+        and lesson_readable_by(user=user, lesson=next_lesson, course=course, enrollment=enrollment),
         "quiz_after": quiz_after(lesson=lesson),
     }
 

@@ -178,3 +178,26 @@ def test_a_technique_step_with_an_image_needs_alt_text(db):
         step_block.clean(step)
 
     assert "Describe the image" in str(error.value.block_errors["image_alt_text"])
+
+
+def test_a_free_preview_leads_a_visitor_on_to_the_enroll_box_not_a_locked_lesson(client, course):
+    preview = LessonPageFactory(parent=course, title="Fascia and the evidence", is_free_preview=True)
+    locked = LessonPageFactory(parent=course, title="Screening and red flags")
+
+    pager = BeautifulSoup(client.get(preview.url).content, "html.parser").select_one(".lesson-pager__next")
+    syllabus = BeautifulSoup(client.get(course.url).content, "html.parser").select(".syllabus li")
+
+    assert pager["href"] == f"{course.url}#enroll"
+    assert pager.get_text(" ", strip=True) == "Next Screening and red flags: enroll to continue"
+    assert client.get(course.url).status_code == 200
+    assert client.get(locked.url).status_code == 403
+    assert [("Free preview" in item.get_text()) for item in syllabus] == [True, False]
+
+
+def test_an_enrolled_practitioners_next_link_goes_to_the_next_lesson(reader, course):
+    first = LessonPageFactory(parent=course, title="Fascia and the evidence", is_free_preview=True)
+    second = LessonPageFactory(parent=course, title="Screening and red flags")
+
+    pager = BeautifulSoup(reader.get(first.url).content, "html.parser").select_one(".lesson-pager__next")
+
+    assert pager["href"] == second.url
