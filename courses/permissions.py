@@ -25,6 +25,18 @@ class CourseTeamPermissionTester(PagePermissionTester):
         if course is not None and not user_teaches(user=user, course=course):
             self.permissions = self.permissions - _AUTHORING_ACTIONS
 
+    def can_submit_for_moderation(self):
+        # A course is reviewed as one piece: its lessons and quizzes go to review, and live, with it
+        # (courses.publishing), so that one submission makes one task and one set of emails.
+        return not is_course_part(self.page) and super().can_submit_for_moderation()
+
+
+def is_course_part(page: Page) -> bool:
+    """Whether the page is a lesson or quiz of a course, rather than a course or a page above the courses."""
+    from .models import CoursePage
+
+    return not isinstance(page.specific_deferred, CoursePage) and course_of(page) is not None
+
 
 def course_of(page: Page):
     """The course page that `page` is, or that holds it (a lesson, a quiz); None above the courses."""

@@ -12,7 +12,9 @@ from wagtail.snippets.models import register_snippet
 
 from lms.records import kept_records, refusal
 
-from . import media
+from . import media, review
+from .models import CoursePage
+from .publishing import CoursePublishRefused, course_pages_publish, course_publish_check
 from .reports import EvaluationReportMenuItem, EvaluationReportView
 from .viewsets import CourseCatalogueSnippets
 
@@ -132,3 +134,44 @@ def keep_locked_page_media_private(request, page):
     """Whatever an editor saves (a draft, a publish, a submission for review), the images and documents
     of a locked lesson or a quiz as just saved go to the private collection under random names."""
     media.page_media_make_private(page=page.get_latest_revision_as_object())
+
+
+# The editor's Publish calls Wagtail's publish action itself, not CoursePage.publish: the same refusal
+# and the same publishing of the course's lessons and quizzes are run around it (see courses.publishing).
+@hooks.register("before_publish_page")
+def refuse_publishing_a_course_a_board_would_reject(request, page):
+    if not isinstance(page, CoursePage):
+        return None
+    try:
+        course_publish_check(course=page)
+    except CoursePublishRefused as refusal:
+        messages.error(request, review.refusal_message(refusal))
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("after_publish_page")
+def publish_a_course_with_its_lessons_and_quizzes(request, page):
+    if not (isinstance(page, CoursePage) and page.live):
+        return
+    if published := course_pages_publish(course=page, user=request.user):
+        messages.success(request, review.published_with_course_message(published))
+
+
+@hooks.register("before_create_page")
+def keep_course_parts_out_of_review_on_their_own(request, parent_page, page_class):
+    """A lesson or quiz goes to review with its course; the editor offers no submission of its own."""
+    if request.method == "POST" and request.POST.get("action-submit") and review.is_course(parent_page):
+        messages.error(request, review.SUBMIT_THE_COURSE)
+        return redirect(request.get_full_path())
+    return None
+
+
+@hooks.register("construct_page_action_menu")
+def review_a_course_as_one_piece(menu_items, request, context):
+    review.course_action_menu(menu_items, request, context)
+
+
+@hooks.register("construct_homepage_panels")
+def course_dashboard_panels(request, panels):
+    review.dashboard_panels(request, panels)

@@ -67,6 +67,33 @@ def options_short_for_board(stream) -> dict:
     return errors
 
 
+def final_assessment_board_problems(*, questions, pass_mark, home_study: bool) -> list[str]:
+    """The editor's board rules for a final assessment, in sentences, for the course's publishing checklist
+    (courses.publishing_checks), which reads the quiz as it will go live."""
+    problems = []
+    if home_study and pass_mark is not None and pass_mark < BOARD_PASS_MARK:
+        problems.append(
+            f"the pass mark is {pass_mark.normalize():f}%; "
+            f"a home-study course's final needs at least {BOARD_PASS_MARK}%."
+        )
+    short = _short_question_count(options_short_for_board(questions))
+    if short:
+        problems.append(
+            f"{short} choice question{'s have' if short > 1 else ' has'} fewer than {BOARD_ASSESSMENT_MIN_OPTIONS} "
+            "options; a board assessment needs at least that many."
+        )
+    return problems
+
+
+def _short_question_count(errors: dict) -> int:
+    """How many questions the block errors of `options_short_for_board` name, those inside pools included."""
+    count = 0
+    for error in errors.values():
+        pool = error.block_errors.get("questions")
+        count += _short_question_count(pool.block_errors) if isinstance(pool, StreamBlockValidationError) else 1
+    return count
+
+
 def answers_from_post(post, questions: list[dict]) -> dict:
     """The answers in an attempt form: `q.<question>` names a choice (several for multiple select);
     `q.<question>.<left item>` names the right-hand item matched to it. Empty fields are unanswered."""

@@ -14,7 +14,7 @@ from lms.records import DeletedWhollyOrNotAtAll
 
 from .blocks import QUIZ_BLOCKS
 from .choices import BOARD_PASS_MARK, AnswerReveal, QuizKind
-from .forms import QuizPageForm
+from .forms import QuizPageForm, final_assessment_board_problems
 
 
 class QuizPage(DeletedWhollyOrNotAtAll, Page):
@@ -89,6 +89,12 @@ class QuizPage(DeletedWhollyOrNotAtAll, Page):
 
     def permissions_for_user(self, user):
         return CourseTeamPermissionTester(user, self)
+
+    def board_problems(self, *, home_study: bool) -> list[str]:
+        """What a board would reject in this quiz as a course's final (courses.publishing_checks asks)."""
+        return final_assessment_board_problems(
+            questions=self.questions, pass_mark=self.pass_mark_percent, home_study=home_study
+        )
 
     @property
     def question_count(self) -> int:

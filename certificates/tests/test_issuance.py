@@ -87,7 +87,7 @@ def test_later_edits_to_the_course_or_the_practitioner_change_nothing_printed(ca
     before = Certificate.objects.get(pk=certificate.pk).snapshot
     course = certificate.enrollment.course
     course.title = "Renamed"
-    course.save_revision().publish()
+    course.save()
     course.approvals.update(approved_title="Changed", approved_hours=Decimal("9.00"))
     user = certificate.enrollment.user
     user.legal_name = "Someone Else"

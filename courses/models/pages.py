@@ -21,7 +21,7 @@ from lms.validators import validate_printable_line
 
 from ..admin_forms import CoursePageForm
 from ..blocks import LessonBodyBlock
-from ..panels import CourseSizingPanel
+from ..panels import CourseChecklistPanel, CourseSizingPanel
 from ..permissions import CourseTeamPermissionTester
 from ..sizing import MINUTES_PER_CE_HOUR, ContentSize
 
@@ -98,6 +98,7 @@ class CoursePage(DeletedWhollyOrNotAtAll, Page):
 
     base_form_class = CoursePageForm
     content_panels = Page.content_panels + [
+        CourseChecklistPanel(heading="Board checklist"),
         FieldPanel("summary"),
         FieldPanel("cover_image"),
         FieldPanel("description"),
@@ -137,6 +138,16 @@ class CoursePage(DeletedWhollyOrNotAtAll, Page):
     def permissions_for_user(self, user):
         return CourseTeamPermissionTester(user, self)
 
+    def publish(
+        self, revision, user=None, changed=True, log_action=True, previous_revision=None, skip_permission_checks=False
+    ):
+        """Refused while a board would reject the course; its lessons' and quizzes' drafts go live with it."""
+        from ..publishing import CoursePublishAction
+
+        return CoursePublishAction(
+            revision, user=user, changed=changed, log_action=log_action, previous_revision=previous_revision
+        ).execute(skip_permission_checks=skip_permission_checks)
+
     class Meta:
         constraints = [
             models.CheckConstraint(condition=models.Q(ce_hours__gt=0), name="course_ce_hours_positive"),
@@ -168,6 +179,10 @@ class CoursePage(DeletedWhollyOrNotAtAll, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_detail(course=self, user=request.user))
+        if getattr(request, "is_preview", False):
+            from ..previews import course_syllabus_preview
+
+            context.update(course_syllabus_preview(course=self))
         return context
 
 
@@ -256,6 +271,10 @@ class LessonPage(DeletedWhollyOrNotAtAll, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_detail(lesson=self, user=request.user))
+        if getattr(request, "is_preview", False):
+            from ..previews import lesson_sidebar_preview
+
+            context.update(lesson_sidebar_preview(lesson=self, course=context["course"]))
         if context["readable"] and self.pk:
             from ..forms import LessonPostForm
             from ..selectors import lesson_discussion

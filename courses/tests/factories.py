@@ -16,6 +16,7 @@ from courses.models import (
     LessonPage,
     Topic,
 )
+from credits.models import DeliveryType
 from credits.tests.factories import BoardFactory
 
 
@@ -71,7 +72,7 @@ class CourseApprovalFactory(factory.django.DjangoModelFactory):
 
     course = factory.SubFactory(CoursePageFactory)
     board = factory.SubFactory(BoardFactory)
-    number = factory.Sequence(lambda n: f"DEMO-{n:06d}")
+    number = factory.Sequence(lambda n: f"DEMO-{451_000 + n:06d}")  # never all zeros, which reads as a placeholder
     approved_title = factory.SelfAttribute("course.title")
     approved_hours = factory.SelfAttribute("course.ce_hours")
     expires_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=365))
@@ -120,3 +121,14 @@ def instructor_add(*, course, user) -> None:
     instructor = getattr(user, "instructor_profile", None) or InstructorFactory(user=user)
     course.instructors.add(instructor)
     course.save()
+
+
+def publishable_course(**kwargs) -> CoursePage:
+    """A course (a live one unless `live=False`) that meets every board rule publishing checks
+    (courses.publishing_checks): a quarter hour taught live, a current approval, and a lesson long enough."""
+    course = CoursePageFactory(
+        **{"ce_hours": Decimal("0.25"), "min_study_minutes": 15, "delivery": DeliveryType.LIVE, **kwargs}
+    )
+    CourseApprovalFactory(course=course, delivery=DeliveryType.LIVE)
+    LessonPageFactory(parent=course, live=course.live, body=lesson_body(words_of_prose=3_100))
+    return CoursePage.objects.get(pk=course.pk)

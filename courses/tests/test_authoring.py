@@ -14,9 +14,10 @@ from wagtail.models import GroupPagePermission, WorkflowState
 from accounts.tests.factories import UserFactory
 from courses.models import CourseEvaluation, CoursePage
 from courses.services import INSTRUCTORS, REVIEWERS
+from credits.tests.factories import BoardFactory
 
 from .editor import NO_OBJECTIVES, add_page_url, edit_page_url, editor_form_data, new_course_form
-from .factories import CoursePageFactory, EnrollmentFactory
+from .factories import CoursePageFactory, EnrollmentFactory, LessonPageFactory, lesson_body, publishable_course
 
 
 def test_an_instructor_can_draft_a_course_but_not_publish_it(client, catalogue, roles):
@@ -39,11 +40,30 @@ def test_an_instructor_cannot_add_pages_outside_the_catalogue(client, home_page,
 
 def test_a_course_submitted_by_an_instructor_goes_live_when_a_reviewer_approves(client, catalogue, roles):
     client.force_login(roles["instructor"])
+    board = BoardFactory()
+    approval = {
+        "approvals-TOTAL_FORMS": "1",
+        "approvals-0-board": str(board.pk),
+        "approvals-0-number": "NCBTMB-451099",
+        "approvals-0-approved_title": "Fibromyalgia and Massage Therapy",
+        "approvals-0-approved_hours": "0.25",
+        "approvals-0-delivery": "live",
+        "approvals-0-expires_on": "2099-12-31",
+    }
     client.post(
         add_page_url(CoursePage, catalogue),
-        new_course_form(client, catalogue, **{"action-submit": "action-submit"}),
+        new_course_form(
+            client,
+            catalogue,
+            ce_hours="0.25",
+            min_study_minutes="15",
+            delivery="live",
+            **approval,
+            **{"action-submit": "action-submit"},
+        ),
     )
     course = CoursePage.objects.get(slug="fibromyalgia-and-massage")
+    LessonPageFactory(parent=course, body=lesson_body(words_of_prose=3_100))
     state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(course.pk))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
     assert state.workflow.name == "Course review"
@@ -79,7 +99,7 @@ def test_an_instructor_cannot_approve_their_own_submission(client, catalogue, ro
 
 
 def test_a_reviewer_can_schedule_a_course_to_go_live_later(client, catalogue, roles):
-    course = CoursePageFactory(parent=catalogue, live=False)
+    course = publishable_course(parent=catalogue, live=False)
     go_live = timezone.now() + datetime.timedelta(days=2)
     client.force_login(roles["reviewer"])
     data = editor_form_data(

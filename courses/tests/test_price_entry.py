@@ -7,7 +7,7 @@ from django.urls import reverse
 from courses.models import CoursePage
 
 from .editor import NO_OBJECTIVES, add_page_url, edit_page_url, editor_form_data, new_course_form
-from .factories import CoursePageFactory
+from .factories import CoursePageFactory, publishable_course
 
 
 def price_input(response):
@@ -43,7 +43,7 @@ def test_an_instructor_types_the_price_in_dollars_and_cents_and_reads_it_back_so
     [("49", 4900), ("$49", 4900), ("1,250.50", 125050), (" 39.9 ", 3990), ("0", 0), ("0.00", 0), ("", 0)],
 )
 def test_a_reviewer_publishes_a_price_written_as_people_write_money(client, catalogue, roles, typed, minor):
-    course = CoursePageFactory(parent=catalogue, price_amount=4900)
+    course = publishable_course(parent=catalogue, price_amount=4900)
     client.force_login(roles["reviewer"])
     data = editor_form_data(client, edit_page_url(course), streams=NO_OBJECTIVES, price_amount=typed)
     data["action-publish"] = "action-publish"
@@ -57,7 +57,7 @@ def test_a_reviewer_publishes_a_price_written_as_people_write_money(client, cata
 
 
 def test_the_published_price_is_what_practitioners_are_asked_to_pay(client, catalogue, roles):
-    course = CoursePageFactory(parent=catalogue, price_amount=4900)
+    course = publishable_course(parent=catalogue, price_amount=4900)
     client.force_login(roles["reviewer"])
     editor = client.get(edit_page_url(course))
     assert price_input(editor)["value"] == "49.00"
@@ -113,7 +113,7 @@ def test_a_bad_price_on_a_new_course_creates_no_page(client, catalogue, roles):
 
 
 def test_a_yen_price_is_typed_in_whole_yen(client, catalogue, roles):
-    course = CoursePageFactory(parent=catalogue, price_amount=0)
+    course = publishable_course(parent=catalogue, price_amount=0)
     client.force_login(roles["reviewer"])
     data = editor_form_data(
         client, edit_page_url(course), streams=NO_OBJECTIVES, price_amount="4,900", price_currency="JPY"

@@ -113,6 +113,9 @@ def seed_demo() -> SeedReport:
             # The first lesson of each course is open to all, to show what the course is like.
             _lesson(course, lesson_data, report, is_free_preview=position == 0)
         _final_assessment(course, report)
+        if not course.live:
+            # Last, as a reviewer would: a course goes live only once its lessons and final meet the boards' rules.
+            course.get_latest_revision().publish()
     report.users = [_user(spec, report, boards=boards) for spec in reference.USERS]
     _demo_signing_key(report)
     _demo_study(catalogue, instructors, report)
@@ -238,7 +241,9 @@ def _course(catalogue, data, *, topics, categories, boards, instructors, report)
         row.categories = [categories[slug] for slug in approval["categories"]]
         approvals.append(row)
     course.approvals = approvals
-    _publish_child(catalogue, course)
+    catalogue.add_child(instance=course)
+    course.save_revision()
+    page_media_make_private(page=course)
     report.created.append(f"course {course.slug}")
     return course
 
