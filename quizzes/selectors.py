@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 from courses.models import Enrollment
+from courses.selectors import course_lessons, course_progress
 
 from .grading import QuestionKind
 from .models import AnswerReveal, QuizAttempt, QuizPage
@@ -90,7 +91,10 @@ def opens_phrase(moment: datetime) -> str:
 def quiz_overview(*, quiz: QuizPage, user) -> dict:
     """The quiz page's context: its rules, and this practitioner's attempts and what they may do next."""
     enrollment = (
-        Enrollment.objects.with_access().filter(user=user, course__path=quiz.path[: -QuizPage.steplen]).first()
+        Enrollment.objects.with_access()
+        .select_related("course")
+        .filter(user=user, course__path=quiz.path[: -QuizPage.steplen])
+        .first()
         if user.is_authenticated and quiz.pk
         else None
     )
@@ -110,7 +114,34 @@ def quiz_overview(*, quiz: QuizPage, user) -> dict:
         "attempts": standing.submitted,
         "question_count": quiz.question_count,
         "partial_credit": _any_partial_credit(quiz.questions),
+        "course_unfinished": _course_unfinished(quiz=quiz, standing=standing, enrollment=enrollment),
     }
+
+
+def _course_unfinished(*, quiz: QuizPage, standing: QuizStanding, enrollment) -> str | None:
+    """What the course still asks before its final assessment would complete it. Taking the final early
+    is allowed (boards do not forbid it), so this is a warning, not a refusal."""
+    if not quiz.is_final or enrollment is None or standing.open_attempt or standing.refusal:
+        return None
+    course = enrollment.course
+    progress = course_progress(enrollment=enrollment, lessons=course_lessons(course=course))
+    lessons_left = len(progress.lessons) - progress.completed_count
+    minutes_left = course.min_study_minutes - progress.study_minutes
+    left = []
+    if lessons_left > 0:
+        left.append(f"{_count(lessons_left, 'lesson')} to complete")
+    if minutes_left > 0:
+        left.append(f"{_count(minutes_left, 'minute')} of study time to go")
+    if not left:
+        return None
+    return (
+        f"You still have {' and '.join(left)}. You may take the final assessment now, but its questions cover "
+        "every lesson, and the course is complete only once the lessons and the study time are done too."
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _any_partial_credit(stream) -> bool:

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from wagtail_factories import ImageFactory
 
+from courses.models import LessonPage, LessonProgress
 from courses.tests.factories import EnrollmentFactory
 from quizzes.models import QuizAttempt
 from quizzes.tests.factories import (
@@ -238,9 +239,32 @@ def test_starting_saving_and_submitting_take_the_same_queries_however_many_quest
     assert attempt.passed and attempt.max_score == size
 
 
-QUIZ_PAGE_QUERIES = 18
+QUIZ_PAGE_QUERIES = 20  # with the lessons and study time a final taken early warns about
 START_QUERIES = 14  # with the check that the practitioner does not teach or edit the course
 ATTEMPT_PAGE_QUERIES = 8
 SAVE_QUERIES = 4
 SUBMIT_QUERIES = 25  # with the completion state (its assessments, the course-staff check) read after a passed final
 RESULT_PAGE_QUERIES = 10  # a passed final links back to its course, where the certificate is
+
+
+def test_a_final_before_the_lessons_are_done_warns_what_is_left_and_still_starts(practitioner_client, quiz, enrollment):
+    page = practitioner_client.get(quiz.url).content.decode()
+
+    assert "You still have 1 lesson to complete and 100 minutes of study time to go." in page
+    assert "You may take the final assessment now" in page
+    assert start(practitioner_client, quiz).is_open
+
+
+def test_no_warning_once_the_lessons_and_study_time_are_done_or_for_a_knowledge_check(
+    practitioner_client, quiz, course, enrollment
+):
+    knowledge_check = QuizPageFactory(parent=course, kind="knowledge_check", questions=mixed_questions(2))
+    assert "You still have" not in practitioner_client.get(knowledge_check.url).content.decode()
+    LessonProgress.objects.create(
+        enrollment=enrollment,
+        lesson=LessonPage.objects.child_of(course).get(),
+        completed_at=enrollment.enrolled_at,
+        study_seconds=100 * 60,
+    )
+
+    assert "You still have" not in practitioner_client.get(quiz.url).content.decode()

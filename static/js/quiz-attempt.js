@@ -1,6 +1,7 @@
 // Quiz attempt: save the answers whenever one changes, so that a dropped connection or a closed
-// tab loses nothing, and count down to the deadline. The server keeps its own clock and grades a
-// late submission as of the deadline; the countdown is only a courtesy.
+// tab loses nothing, confirm a submission with questions unanswered, and count down to the
+// deadline. The server keeps its own clock and grades a late submission as of the deadline; the
+// countdown is only a courtesy.
 (function () {
   "use strict";
 
@@ -65,6 +66,51 @@
       window.clearTimeout(timer);
     }
     timer = window.setTimeout(save, 400);
+  });
+
+  // Asks once before grading an attempt with questions left unanswered; without the script, the
+  // server grades whatever is submitted.
+  function unansweredNumbers() {
+    var numbers = [];
+    form.querySelectorAll("fieldset.question").forEach(function (question) {
+      var controls = question.querySelectorAll("input, select, textarea");
+      if (!controls.length) {
+        return;
+      }
+      var choices = question.querySelectorAll("input[type=radio], input[type=checkbox]");
+      var chosen = question.querySelector("input[type=radio]:checked, input[type=checkbox]:checked");
+      var empty = Array.prototype.some.call(question.querySelectorAll("select, textarea, input:not([type=radio]):not([type=checkbox])"), function (control) {
+        return !control.value.trim();
+      });
+      if ((choices.length && !chosen) || empty) {
+        numbers.push(question.id.replace("question-", ""));
+      }
+    });
+    return numbers;
+  }
+
+  function listed(numbers) {
+    if (numbers.length === 1) {
+      return numbers[0];
+    }
+    return numbers.slice(0, -1).join(", ") + " and " + numbers[numbers.length - 1];
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (event.submitter && event.submitter.hasAttribute("formaction")) {
+      return;
+    }
+    var numbers = unansweredNumbers();
+    if (!numbers.length) {
+      return;
+    }
+    var question = numbers.length === 1 ? "Question " : "Questions ";
+    var verb = numbers.length === 1 ? " is" : " are";
+    var text = question + listed(numbers) + verb + " not answered in full, and an unanswered question scores nothing." +
+      " Submit for grading anyway?";
+    if (!window.confirm(text)) {
+      event.preventDefault();
+    }
   });
 
   var deadlineHolder = document.querySelector("[data-deadline]");
