@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from lms.validators import validate_printable_line
 
+from .timezones import validate_time_zone
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -42,6 +44,13 @@ class User(AbstractUser):
         blank=True,
         validators=[validate_printable_line],
         help_text="Your full name exactly as it appears on your massage license.",
+    )
+    # Blank until the person or their browser names one: dates and times are then shown in the site's zone.
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Dates and times on the site are shown in this time zone.",
     )
 
     USERNAME_FIELD = "email"

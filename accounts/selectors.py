@@ -1,10 +1,13 @@
-"""Reads about accounts: email verification, who must use two-factor authentication, licences."""
+"""Reads about accounts: email verification, who must use two-factor authentication, licences, onboarding."""
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.db.models import QuerySet
+from wagtail.models import Site
 from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from lms.models import default_provider
 
 from .models import Licence
 
@@ -57,3 +60,14 @@ def licences_for_user(*, user) -> QuerySet[Licence]:
 def licence_for_user(*, user, licence_id: int) -> Licence | None:
     """The user's own licence with this id, or None: another practitioner's licence is never returned."""
     return licences_for_user(user=user).filter(pk=licence_id).first()
+
+
+def onboarding_due(*, user) -> bool:
+    """Whether a practitioner has yet to give what certificates and CE tracking need: a legal name and a license."""
+    return not user.legal_name or not Licence.objects.filter(user=user).exists()
+
+
+def site_name(request=None) -> str:
+    """The site's name as its header and certificates print it: the provider's name, for the site serving
+    `request` (or the default site, outside a request)."""
+    return default_provider(site=Site.find_for_request(request) if request else None).name

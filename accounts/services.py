@@ -1,4 +1,4 @@
-"""Writes to a practitioner's profile: the legal name certificates print, and their licences.
+"""Writes to a practitioner's profile: the legal name certificates print, their time zone, and their licences.
 
 Each validates the whole record before saving it, so a caller other than a form (the demo
 seeder, an import) cannot store what the profile form would refuse.
@@ -19,6 +19,13 @@ def user_legal_name_update(*, user: User, legal_name: str) -> User:
     user.legal_name = legal_name
     user.clean_fields(exclude=[field.name for field in User._meta.fields if field.name != "legal_name"])
     user.save(update_fields=["legal_name"])
+    return user
+
+
+def user_time_zone_update(*, user: User, time_zone: str) -> User:
+    user.time_zone = time_zone
+    user.clean_fields(exclude=[field.name for field in User._meta.fields if field.name != "time_zone"])
+    user.save(update_fields=["time_zone"])
     return user
 
 

@@ -67,14 +67,41 @@ def test_a_lesson_reads_on_a_phone_without_sideways_scrolling(demo_site, browser
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     font_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.prose p')).fontSize)")
     assert font_size >= 16
-    # The visitor reads a free preview; its Next leads to the course's enroll box, not a locked lesson.
+    phone.close()
+
+
+def assert_on_screen(page, locator, what):
+    """The whole of it in the window, give or take the sub-pixel an anchor's scroll leaves."""
+    box = locator.bounding_box()
+    top, bottom = box["y"], box["y"] + box["height"]
+    assert top >= -1 and bottom <= page.viewport_size["height"], f"{what} spans {top:.0f}px to {bottom:.0f}px"
+
+
+@pytest.mark.parametrize("width", [1280, 360], ids=["desktop", "phone"])
+def test_a_visitor_finds_the_enroll_box_first_and_a_free_previews_next_leads_to_it(demo_site, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 740}, is_mobile=width < 400)
+    page = context.new_page()
+    page.goto(demo_site + demo_urls()["course"])
+
+    enroll = page.locator("#enroll")
+    assert_on_screen(page, enroll.get_by_role("link", name="Log in to enroll"), "the enroll button")
+    assert page.get_by_text("Content sizing").count() == 0 and page.get_by_text("by content (").count() == 0
+    assert page.get_by_role("heading", name="Assessments").is_visible()
+    assert page.locator(".syllabus--plain li").first.inner_text() == "Final assessment"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page, f"course page at {width}px")
+
+    # The syllabus says which lesson a visitor may read; its Next leads to the enroll box, not a locked lesson.
+    preview = page.locator(".syllabus li", has_text="Free preview")
+    assert preview.count() == 1
+    preview.get_by_role("link").click()
     page.get_by_role("link", name="Next").click()
     page.wait_for_url("**#enroll")
-    enroll = page.locator("#enroll")
     assert "Study this course" in enroll.inner_text()
-    assert enroll.is_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    phone.close()
+    assert_on_screen(page, enroll, "the enroll box after Next")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page, f"enroll box after a free preview at {width}px")
+    context.close()
 
 
 @pytest.mark.parametrize("width", [1280, 360], ids=["desktop", "phone"])

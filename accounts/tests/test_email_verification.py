@@ -113,3 +113,34 @@ def test_with_two_factor_on_the_address_cannot_be_changed_until_it_is_turned_off
     assert "You cannot add an email address to an account protected by two-factor authentication." in response.text
     user.refresh_from_db()
     assert user.email == "old@example.com" and not mail.outbox
+
+
+def test_an_unconfirmed_practitioner_has_the_confirmation_sent_again_once_every_three_minutes(client, home_page):
+    user = UserFactory(email="minh@example.com")
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    client.force_login(user)
+    profile = client.get(reverse("accounts:profile")).text
+    assert "Send the email again" in profile and f'action="{reverse("accounts:email_confirmation_resend")}"' in profile
+
+    resend = reverse("accounts:email_confirmation_resend")
+    first = client.post(resend, {"next": "/courses/sports-massage/"}, follow=True)
+    again = client.post(resend, {"next": "/courses/sports-massage/"}, follow=True)
+
+    assert first.redirect_chain[0][0] == "/courses/sports-massage/"
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["minh@example.com"]
+    assert "in the last few minutes" in again.text
+    [link] = links_in_last_email("/accounts/confirm-email/")
+    client.post(link)
+    assert email_is_verified(user=user)
+
+
+def test_sending_the_confirmation_again_needs_a_post_and_leads_only_to_this_site(client, home_page):
+    user = UserFactory()
+    client.force_login(user)
+    resend = reverse("accounts:email_confirmation_resend")
+
+    assert client.get(resend).status_code == 405
+    response = client.post(resend, {"next": "https://elsewhere.example/"})
+
+    assert response["Location"] == reverse("accounts:profile")
+    assert len(mail.outbox) == 1  # an address created in the admin, never confirmed, gets its first link

@@ -128,6 +128,28 @@ def test_a_number_that_does_not_fit_the_board_is_refused_with_the_form_it_should
     assert not Licence.objects.exists()
 
 
+def test_the_number_s_help_gives_the_chosen_board_s_format(client, practitioner, florida, new_york):
+    def number_help(response):
+        page = BeautifulSoup(response.content, "html.parser")
+        number = page.find("input", {"name": "number"})
+        [help_id] = [id_ for id_ in number["aria-describedby"].split() if id_.endswith("_helptext")]
+        return page.find(id=help_id).get_text(strip=True), page
+
+    help_text, page = number_help(client.get(reverse("accounts:licence_add")))
+    assert help_text == "As printed on your license. Choose the board first to see the form its numbers take."
+    florida_option = page.find("option", {"value": str(florida.pk)})
+    assert florida_option["data-number-help"] == (
+        "As printed on your license: Florida Board of Massage Therapy numbers look like MA12345."
+    )
+
+    help_text, _ = number_help(client.post(reverse("accounts:licence_add"), licence_data(new_york, number="MA12345")))
+    assert help_text == "As printed on your license: New York State Board for Massage Therapy numbers look like 012345."
+
+    licence = LicenceFactory(user=practitioner, board=florida, number="MA56789")
+    help_text, _ = number_help(client.get(reverse("accounts:licence_edit", args=[licence.pk])))
+    assert "numbers look like MA12345" in help_text
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

@@ -1,5 +1,8 @@
 """The profile keeps the legal name that certificates print."""
 
+import datetime
+
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from .factories import UserFactory
@@ -48,3 +51,39 @@ def test_the_profile_shows_whether_the_email_is_confirmed_and_two_factor_is_on(c
     client.force_login(UserFactory(verified_email=True, totp=True))
     page = client.get(reverse("accounts:profile")).text
     assert "Not confirmed" not in page and "Confirmed" in page
+
+
+def test_a_practitioner_reads_times_in_their_own_zone_with_the_zone_named(client, home_page):
+    from credits.models import LookupChannel, RecordLookup
+    from credits.tests.factories import RegulatorFactory
+
+    user = UserFactory(legal_name="Minh Nguyen")
+    lookup = RecordLookup.objects.create(
+        regulator=RegulatorFactory(), holder=user, licence_number="MA12345", channel=LookupChannel.PAGE
+    )
+    RecordLookup.objects.filter(pk=lookup.pk).update(
+        looked_up_at=datetime.datetime(2028, 6, 30, 19, 0, tzinfo=datetime.UTC)
+    )
+    client.force_login(user)
+
+    assert "June 30, 2028, 3:00 PM EDT" in client.get(reverse("accounts:profile")).text  # the site's zone at first
+
+    response = client.post(reverse("accounts:time_zone"), {"time_zone": "America/Chicago"}, follow=True)
+
+    user.refresh_from_db()
+    assert user.time_zone == "America/Chicago"
+    assert "Your time zone is saved" in response.text
+    assert "June 30, 2028, 2:00 PM CDT" in response.text
+    chosen = BeautifulSoup(response.content, "html.parser").select_one("select[name=time_zone] option[selected]")
+    assert chosen.text == "Central Time (Chicago)"
+
+
+def test_a_time_zone_not_in_the_list_is_refused_and_the_old_one_kept(client, home_page):
+    user = UserFactory(time_zone="America/Denver")
+    client.force_login(user)
+
+    response = client.post(reverse("accounts:time_zone"), {"time_zone": "Mars/Olympus_Mons"}, follow=True)
+
+    user.refresh_from_db()
+    assert user.time_zone == "America/Denver"
+    assert "Select a valid choice" in response.text

@@ -1,5 +1,6 @@
 """Signing up tells nobody whether an address already has an account: its owner is emailed instead."""
 
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
@@ -65,3 +66,29 @@ def test_an_unconfirmed_practitioner_can_still_sign_in_later(client, home_page):
     client.post(reverse("account_login"), {"login": "minh@example.com", "password": PASSPHRASE})
 
     assert "_auth_user_id" in client.session
+
+
+def test_a_common_password_is_refused_beside_the_password_field(client, home_page):
+    response = client.post(
+        reverse("account_signup"), {"email": "minh@example.com", "password1": "password", "password2": "password"}
+    )
+
+    page = BeautifulSoup(response.text, "html.parser")
+    password_field = page.find("input", {"name": "password1"}).find_parent(class_="field")
+    email_field = page.find("input", {"name": "email"}).find_parent(class_="field")
+    assert "This password is too common." in password_field.select_one(".errorlist").text
+    assert email_field.select_one(".errorlist") is None
+    assert "too common" not in email_field.text
+
+
+def test_the_confirmation_email_and_page_name_the_site_not_the_host_or_the_account(client, home_page):
+    sign_up(client, "minh@example.com")
+    [email] = mail.outbox
+
+    assert email.subject == "[Medical Massage CE] Confirm your email address"
+    assert email.body.startswith("Hello from Medical Massage CE!")
+    assert "testserver" not in email.body.replace("http://testserver/accounts/confirm-email/", "")
+    [link] = links_in_last_email("/accounts/confirm-email/")
+    page = BeautifulSoup(client.get(link).text, "html.parser").main.get_text(" ", strip=True)
+    assert "Confirm that minh@example.com is your email address for Medical Massage CE." in page
+    assert " user " not in page

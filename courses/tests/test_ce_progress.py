@@ -450,7 +450,8 @@ def test_the_catalog_says_when_a_license_needs_nothing_more(catalogue, boards, c
 # categories; the entries and their categories.
 STANDINGS_QUERIES = 7
 DASHBOARD_WITH_LICENCES_QUERIES = 11 + STANDINGS_QUERIES  # one of the 11 fetches every certificate at once
-COURSE_PAGE_WITH_LICENCES_QUERIES = 21 + STANDINGS_QUERIES  # 21 for a signed-in practitioner without them
+COURSE_PAGE_WITH_LICENCES_QUERIES = 22 + STANDINGS_QUERIES  # 22 for a signed-in practitioner without them, one of
+# which asks whether their address is confirmed (the enroll box says so)
 CATALOGUE_WITH_LICENCE_QUERIES = 20  # the page as its template renders it, without the session and the user
 
 

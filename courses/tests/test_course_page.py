@@ -11,7 +11,14 @@ from courses.models.learning import STUDY_IDLE_MINUTES
 from credits.tests.factories import BoardFactory, CreditCategoryFactory
 from quizzes.tests.factories import QuizPageFactory
 
-from .factories import CourseApprovalFactory, CoursePageFactory, InstructorFactory, LessonPageFactory, lesson_body
+from .factories import (
+    CourseApprovalFactory,
+    CoursePageFactory,
+    EnrollmentFactory,
+    InstructorFactory,
+    LessonPageFactory,
+    lesson_body,
+)
 
 
 def text_of(response, selector) -> str:
@@ -89,6 +96,26 @@ def test_a_preview_sizes_the_courses_hours_by_content_for_its_reviewer(client, c
     assert "words" not in published
 
 
+def test_an_enrolled_practitioner_is_not_shown_the_content_sizing(client, course):
+    LessonPageFactory(parent=course, body=lesson_body(words_of_prose=11_984))
+    client.force_login(EnrollmentFactory(course=course).user)
+
+    credit = text_of(client.get(course.url), ".course-aside")
+
+    assert "Content sizing" not in credit
+    assert "words" not in credit
+
+
+def test_the_enroll_box_comes_before_the_course_description(client, course):
+    layout = BeautifulSoup(client.get(course.url).content, "html.parser").select_one(".course-layout")
+
+    first, *_ = layout.find_all(recursive=False)
+
+    assert first["id"] == "enroll"
+    assert first.select_one("h2").get_text() == "Study this course"
+    assert layout.select("#enroll") == [first]
+
+
 def test_a_final_assessment_titled_so_is_not_labelled_twice(client, course):
     QuizPageFactory(parent=course, title="Final assessment")
     QuizPageFactory(parent=course, title="Shoulder check", kind="knowledge_check")
@@ -101,13 +128,25 @@ def test_a_final_assessment_titled_so_is_not_labelled_twice(client, course):
     assert assessments == ["Final assessment", "Shoulder check · knowledge check"]
 
 
-def test_the_course_page_explains_when_study_time_counts(client, course):
-    rule = text_of(client.get(course.url), ".study-clock-rule")
+STUDY_CLOCK_RULE = (
+    "Study time counts while a lesson is open and in front of you, as long as you have scrolled, "
+    f"typed or moved the pointer in the last {STUDY_IDLE_MINUTES} minutes."
+)
 
-    assert rule == (
-        "Study time counts while a lesson is open and in front of you, as long as you have scrolled, "
-        f"typed or moved the pointer in the last {STUDY_IDLE_MINUTES} minutes."
-    )
+
+def test_the_course_page_explains_when_study_time_counts(client, course):
+    rules = BeautifulSoup(client.get(course.url).content, "html.parser").select(".study-clock-rule")
+
+    assert [rule.get_text(" ", strip=True) for rule in rules] == [STUDY_CLOCK_RULE]
+
+
+def test_an_enrolled_practitioner_reads_when_study_time_counts_beside_the_minutes_studied(client, course):
+    client.force_login(EnrollmentFactory(course=course).user)
+
+    soup = BeautifulSoup(client.get(course.url).content, "html.parser")
+
+    assert [rule.get_text(" ", strip=True) for rule in soup.select(".study-clock-rule")] == [STUDY_CLOCK_RULE]
+    assert soup.select_one("#enroll .study-clock-rule") is not None
 
 
 def test_a_course_needs_fifty_minutes_of_study_per_ce_hour(catalogue):

@@ -10,6 +10,7 @@ from certificates.models import Certificate
 from certificates.services import certificate_revoke
 from certificates.tests.factories import issued_certificate
 from courses.models import LessonProgress
+from courses.models.learning import STUDY_IDLE_MINUTES
 
 from .factories import CoursePageFactory, EnrollmentFactory, LessonPageFactory
 
@@ -104,6 +105,19 @@ def test_the_dashboard_lists_my_courses_with_progress_and_a_continue_button(clie
     assert [card.select_one(".card__title").get_text(strip=True) for card in cards] == ["Sports Massage"]
     assert "2 of 3 lessons complete" in cards[0].get_text()
     assert cards[0].select_one("a.button")["href"] == lessons_of(enrollment)[2].url
+
+
+def test_the_dashboard_says_once_when_study_time_counts(client, catalogue, enrollment):
+    EnrollmentFactory(course=CoursePageFactory(parent=catalogue), user=enrollment.user)
+    client.force_login(enrollment.user)
+
+    soup = BeautifulSoup(client.get(reverse("courses:dashboard")).content, "html.parser")
+
+    assert len(soup.select(".card")) == 2
+    rules = soup.select(".study-clock-rule")
+    assert len(rules) == 1
+    assert "while a lesson is open and in front of you" in rules[0].get_text()
+    assert f"in the last {STUDY_IDLE_MINUTES} minutes" in rules[0].get_text()
 
 
 def test_the_dashboard_needs_a_login(client, db):

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.TimeZoneMiddleware",
     "lms.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lms.records.KeptRecordsMiddleware",
@@ -136,7 +137,6 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the owner when the password, email or
 # Changing the email address (and two-factor settings, allauth.mfa's default) asks for the password
 # again unless it was re-entered in the last 5 minutes: a borrowed session cannot take the account over.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Medical Massage CE] "
 ACCOUNT_RATE_LIMITS = {
     # POSTs per client IP to the forms; "key" counts per email address tried.
     "login": "30/m/ip",
@@ -175,7 +175,10 @@ STRIPE_AUTOMATIC_TAX = env.bool("STRIPE_AUTOMATIC_TAX", default=False)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
 
 LANGUAGE_CODE = "en-us"
+# The provider's zone: the default for dates and times, and the one a practitioner's profile replaces.
 TIME_ZONE = "America/New_York"
+# One way of writing dates and times everywhere ("June 30, 2028", "3:00 PM EST"): lms/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["lms.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -72,11 +72,11 @@ def test_the_orders_page_lists_the_practitioners_own_orders_newest_first(client,
 
     assert response.status_code == 200
     assert rows(response) == [
-        [f"Order {newer.pk}", "Sports Massage", "Mar 5, 2026", "$39.00", "Awaiting payment"],
+        [f"Order {newer.pk}", "Sports Massage", "March 5, 2026", "$39.00", "Awaiting payment"],
         [
             f"Order {older.pk}",
             "Manual Lymphatic Drainage",
-            "Mar 2, 2026",
+            "March 2, 2026",
             "$59.00 $20.00 refunded",
             "Partially refunded",
         ],
