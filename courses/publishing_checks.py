@@ -139,7 +139,7 @@ def is_placeholder_number(number: str) -> bool:
 
 
 def _final_assessment(course, assessments) -> Check:
-    finals = [page for page in assessments if getattr(page, "is_final", False)]
+    finals = [page for page in assessments if page.is_final]
     home_study = course.delivery == DeliveryType.HOME_STUDY
     rule = "A home-study course ends in a final assessment that meets the boards' rules"
     if not finals:
@@ -149,10 +149,8 @@ def _final_assessment(course, assessments) -> Check:
             rule,
             ("A home-study course needs a final assessment that practitioners must pass: add one under the course.",),
         )
-    # The quizzes app knows its own rules (quizzes.forms); courses does not import it.
+    # The quizzes app knows its own rules (QuizPage.board_problems); courses does not import it.
     problems = tuple(
-        f"{final.title}: {problem}"
-        for final in finals
-        for problem in getattr(final, "board_problems", lambda **kwargs: [])(home_study=home_study)
+        f"{final.title}: {problem}" for final in finals for problem in final.board_problems(home_study=home_study)
     )
     return Check(rule, problems)
