@@ -1,10 +1,15 @@
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck, settings
 from wagtail.models import Page, Site
 
 from courses.tests.factories import CourseIndexPageFactory
 from lms.models import ProviderSettings
 from lms.tests.factories import HomePageFactory
+
+# The suite runs in parallel on shared machines: how fast examples are drawn says nothing about the code.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)

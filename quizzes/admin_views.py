@@ -60,7 +60,8 @@ def analysis(request, quiz_id):
 
 
 def _submitted_attempts(quiz) -> list[SubmittedAttempt]:
-    rows = QuizAttempt.objects.filter(quiz=quiz, submitted_at__isnull=False).values_list(
+    # An attempt whose essays wait for grading has no score to analyse yet.
+    rows = QuizAttempt.objects.filter(quiz=quiz, submitted_at__isnull=False, passed__isnull=False).values_list(
         "percent", "passed", "questions", "question_scores"
     )
     return [SubmittedAttempt(*row) for row in rows]

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.utils.html import strip_tags
 
+from .grading import QuestionKind
+
 GROUP_SHARE = 0.27
 WEAK_DISCRIMINATION = 0.2
 TOO_HARD, TOO_EASY = 0.3, 0.95
@@ -74,6 +76,8 @@ def analyse(attempts: list[SubmittedAttempt]) -> QuizAnalysis:
     by_key: dict[str, QuestionAnalysis] = {}
     for attempt in attempts:
         for question in attempt.questions:
+            if question["kind"] == QuestionKind.DESCRIPTION:
+                continue
             item = by_key.setdefault(question["key"], QuestionAnalysis(question["key"], strip_tags(question["prompt"])))
             item.presented += 1
             item.fully_right += _fully_right(question, attempt)

@@ -5,9 +5,12 @@ check alone (a correct choice exists, a pool can draw what it promises). Checks 
 quiz, such as the number of options a board assessment needs, live in `quizzes.forms`.
 """
 
+import html
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
@@ -24,9 +27,33 @@ class ChoiceBlock(blocks.StructBlock):
     feedback = blocks.CharBlock(
         required=False, max_length=500, help_text="Shown beside this choice after submission, if it was picked."
     )
+    weight = blocks.DecimalBlock(
+        required=False,
+        min_value=Decimal(-100),
+        max_value=Decimal(100),
+        max_digits=8,
+        decimal_places=5,
+        label="Grade (%)",
+        help_text="Leave blank for questions written here. Questions from Moodle carry one per choice: "
+        "the share of the points it earns (a negative share takes points away).",
+    )
 
     class Meta:
         icon = "radio-full"
+
+
+def _choice_errors(choices, *, at_least_one_right: str) -> dict:
+    """A right choice exists; where the choices carry grades (Moodle's), Correct marks exactly those above 0%."""
+    weighted = any(choice.get("weight") is not None for choice in choices)
+    if weighted and any(choice["correct"] != ((choice.get("weight") or 0) > 0) for choice in choices):
+        return {
+            "choices": ValidationError(
+                "These choices carry grades: tick Correct on exactly the choices whose grade is above 0%."
+            )
+        }
+    if not any(choice["correct"] for choice in choices):
+        return {"choices": ValidationError(at_least_one_right)}
+    return {}
 
 
 class QuestionBlock(blocks.StructBlock):
@@ -68,10 +95,8 @@ class SingleChoiceQuestionBlock(QuestionBlock):
     kind = QuestionKind.SINGLE
 
     def question_errors(self, value):
-        correct = sum(1 for choice in value["choices"] if choice["correct"])
-        if correct != 1:
-            return {"choices": ValidationError("Mark exactly one choice as correct.")}
-        return {}
+        # Several right choices are allowed (Moodle's `{=spring =summer ~easter}`): any of them earns the points.
+        return _choice_errors(value["choices"], at_least_one_right="Mark at least one choice as correct.")
 
     class Meta:
         icon = "radio-full"
@@ -99,9 +124,7 @@ class MultipleSelectQuestionBlock(QuestionBlock):
     kind = QuestionKind.MULTIPLE
 
     def question_errors(self, value):
-        if not any(choice["correct"] for choice in value["choices"]):
-            return {"choices": ValidationError("Mark at least one choice as correct.")}
-        return {}
+        return _choice_errors(value["choices"], at_least_one_right="Mark at least one choice as correct.")
 
     class Meta:
         icon = "tasks"
@@ -127,6 +150,13 @@ class MatchingPairBlock(blocks.StructBlock):
 
 class MatchingQuestionBlock(QuestionBlock):
     pairs = blocks.ListBlock(MatchingPairBlock(), min_num=2, max_num=10)
+    distractors = blocks.ListBlock(
+        blocks.CharBlock(max_length=200),
+        default=[],
+        max_num=10,
+        label="Extra right-hand items",
+        help_text="Wrong answers offered in every drop-down beside the right ones.",
+    )
     partial_credit = blocks.BooleanBlock(
         required=False, help_text="Give a share of the points for each right pair. Off: all or nothing."
     )
@@ -138,11 +168,151 @@ class MatchingQuestionBlock(QuestionBlock):
             items = [pair[side].strip().casefold() for pair in value["pairs"]]
             if len(set(items)) != len(items):
                 return {"pairs": ValidationError(f"Each {side}-hand item must be different.")}
+        rights = [pair["right"].strip().casefold() for pair in value["pairs"]]
+        extras = [item.strip().casefold() for item in value.get("distractors") or []]
+        if len(set(rights + extras)) != len(rights) + len(extras):
+            return {
+                "distractors": ValidationError(
+                    "Each extra item must differ from the others and from every right-hand item."
+                )
+            }
         return {}
 
     class Meta:
         icon = "list-ul"
         label = "Matching"
+
+
+SHARE_OF_POINTS = {"min_value": Decimal(0), "max_value": Decimal(100), "max_digits": 8, "decimal_places": 5}
+
+
+class ShortAnswerBlock(blocks.StructBlock):
+    text = blocks.CharBlock(
+        max_length=255, help_text="A * stands for any run of characters (\\* for a star itself), e.g. “trapez*”."
+    )
+    weight = blocks.DecimalBlock(
+        default=Decimal(100), label="Grade (%)", help_text="The share of the points it earns.", **SHARE_OF_POINTS
+    )
+    feedback = blocks.CharBlock(
+        required=False, max_length=500, help_text="Shown after submission to those who gave it."
+    )
+
+
+class ShortAnswerQuestionBlock(QuestionBlock):
+    """A word or phrase typed in, compared with each accepted answer with spaces tidied."""
+
+    answers = blocks.ListBlock(ShortAnswerBlock(), min_num=1, max_num=20, label="Accepted answers")
+    case_sensitive = blocks.BooleanBlock(
+        required=False, default=False, help_text="Off: “Deltoid” and “deltoid” are the same answer."
+    )
+
+    kind = QuestionKind.SHORT_ANSWER
+
+    def question_errors(self, value):
+        if not any(answer["weight"] > 0 for answer in value["answers"]):
+            return {"answers": ValidationError("At least one answer must earn more than 0%.")}
+        return {}
+
+    class Meta:
+        icon = "pilcrow"
+        label = "Short answer"
+
+
+class NumericalAnswerBlock(blocks.StructBlock):
+    value = blocks.DecimalBlock()
+    tolerance = blocks.DecimalBlock(
+        default=Decimal(0), min_value=Decimal(0), help_text="Answers this far either side of the value are right too."
+    )
+    weight = blocks.DecimalBlock(
+        default=Decimal(100), label="Grade (%)", help_text="The share of the points it earns.", **SHARE_OF_POINTS
+    )
+    feedback = blocks.CharBlock(
+        required=False, max_length=500, help_text="Shown after submission to those who gave it."
+    )
+
+
+class NumericalQuestionBlock(QuestionBlock):
+    """A number typed in (with a decimal point or comma), right within a tolerance of an answer."""
+
+    answers = blocks.ListBlock(NumericalAnswerBlock(), min_num=1, max_num=20, label="Accepted answers")
+
+    kind = QuestionKind.NUMERICAL
+
+    def question_errors(self, value):
+        if not any(answer["weight"] > 0 for answer in value["answers"]):
+            return {"answers": ValidationError("At least one answer must earn more than 0%.")}
+        return {}
+
+    class Meta:
+        icon = "order"
+        label = "Numerical"
+
+
+# A question that opens with one of these and asks nothing more can be answered "yes" or "no".
+YES_NO_OPENERS = frozenset(
+    {
+        *("am", "is", "are", "was", "were", "do", "does", "did", "has", "have", "had"),
+        *("can", "could", "should", "would", "will", "shall", "may", "might", "must"),
+        *("isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "hasn't", "haven't"),
+        *("can't", "couldn't", "shouldn't", "wouldn't", "won't"),
+    }
+)
+_CURLY_APOSTROPHE = "\u2019"
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+
+
+def reads_as_yes_no(prompt_html: str) -> bool:
+    """Whether the prompt's last sentence is a question that a yes or a no answers ("Is deep pressure
+    safe over a DVT?"), rather than one that asks for an explanation ("Explain why ...")."""
+    text = html.unescape(strip_tags(prompt_html)).replace(_CURLY_APOSTROPHE, "'")
+    sentences = [sentence.strip() for sentence in _SENTENCE.findall(text) if sentence.strip()]
+    if not sentences:
+        return False
+    words = sentences[-1].split()
+    opener = words[0].strip('“"(').casefold()
+    asks = sentences[-1].endswith("?") or sentences[-1][-1] not in ".!"
+    imperative = len(words) > 1 and words[1].casefold() == "not"  # "Do not name the muscle; describe ..."
+    return opener in YES_NO_OPENERS and asks and not imperative
+
+
+class EssayQuestionBlock(QuestionBlock):
+    """A written answer, scored by the course's instructors from their grading queue."""
+
+    grader_info = blocks.RichTextBlock(
+        features=EXPLANATION_FEATURES,
+        required=False,
+        label="Guidance for the grader",
+        help_text="What a full answer covers. Shown to the course's instructors when they grade, never to the "
+        "practitioner.",
+    )
+
+    kind = QuestionKind.ESSAY
+
+    def question_errors(self, value):
+        if reads_as_yes_no(value["prompt"].source):
+            return {
+                "prompt": ValidationError(
+                    "This reads as a yes/no question, which boards do not accept as an essay: ask for an "
+                    "explanation instead, e.g. “Explain why …” or “Describe how …”."
+                )
+            }
+        return {}
+
+    class Meta:
+        icon = "doc-full"
+        label = "Essay"
+
+
+class DescriptionBlock(blocks.StructBlock):
+    """Text between the questions (a case to read, an instruction): no answer and no points."""
+
+    text = blocks.RichTextBlock(features=[*EXPLANATION_FEATURES, "ul", "ol"])
+
+    kind = QuestionKind.DESCRIPTION
+
+    class Meta:
+        icon = "info-circle"
+        label = "Description (no answer)"
 
 
 QUESTION_BLOCKS = [
@@ -151,8 +321,14 @@ QUESTION_BLOCKS = [
     ("true_false", TrueFalseQuestionBlock()),
     ("matching", MatchingQuestionBlock()),
     ("image_question", ImageQuestionBlock()),
+    ("short_answer", ShortAnswerQuestionBlock()),
+    ("numerical", NumericalQuestionBlock()),
+    ("essay", EssayQuestionBlock()),
+    ("description", DescriptionBlock()),
 ]
 CHOICE_QUESTION_TYPES = {"single_choice", "multiple_select", "image_question"}
+# A pool draws questions at random; a description is read where it was placed, so pools hold none.
+POOL_QUESTION_BLOCKS = [(name, block) for name, block in QUESTION_BLOCKS if name != "description"]
 
 
 class PoolBlock(blocks.StructBlock):
@@ -160,7 +336,7 @@ class PoolBlock(blocks.StructBlock):
 
     title = blocks.CharBlock(max_length=100, help_text="For editors only, e.g. “Rotator cuff”.")
     draw = blocks.IntegerBlock(min_value=1, help_text="How many questions each attempt draws from this pool.")
-    questions = blocks.StreamBlock(QUESTION_BLOCKS, min_num=1)
+    questions = blocks.StreamBlock(POOL_QUESTION_BLOCKS, min_num=1)
 
     def clean(self, value):
         value = super().clean(value)

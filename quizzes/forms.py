@@ -8,7 +8,7 @@ from credits.models import DeliveryType
 
 from .blocks import CHOICE_QUESTION_TYPES
 from .choices import BOARD_PASS_MARK, QuizKind
-from .grading import InvalidAnswer, QuestionKind
+from .grading import TYPED_KINDS, InvalidAnswer, QuestionKind
 
 BOARD_ASSESSMENT_MIN_OPTIONS = 4
 
@@ -95,8 +95,9 @@ def _short_question_count(errors: dict) -> int:
 
 
 def answers_from_post(post, questions: list[dict]) -> dict:
-    """The answers in an attempt form: `q.<question>` names a choice (several for multiple select);
-    `q.<question>.<left item>` names the right-hand item matched to it. Empty fields are unanswered."""
+    """The answers in an attempt form: `q.<question>` names a choice (several for multiple select) or
+    holds the typed answer; `q.<question>.<left item>` names the right-hand item matched to it. Empty
+    fields, and typed answers of nothing but spaces, are unanswered."""
     kinds = {question["key"]: question["kind"] for question in questions}
     answers = {}
     for name in post:
@@ -107,6 +108,8 @@ def answers_from_post(post, questions: list[dict]) -> dict:
         if key not in kinds:
             raise InvalidAnswer("The form named a question that is not part of this attempt.")
         values = [value for value in post.getlist(name) if value]
+        if kinds[key] in TYPED_KINDS:
+            values = [value for value in values if value.strip()]
         if not values:
             continue
         if kinds[key] == QuestionKind.MATCHING:
@@ -119,6 +122,8 @@ def answers_from_post(post, questions: list[dict]) -> dict:
             answers[key] = sorted(set(values))
         elif len(values) == 1:
             answers[key] = values[0]
+        elif kinds[key] in TYPED_KINDS:
+            raise InvalidAnswer("That question takes one typed answer.")
         else:
             raise InvalidAnswer("That question takes one choice.")
     return answers

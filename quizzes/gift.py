@@ -11,8 +11,7 @@ tag (`[html]`, `[plain]`, `[moodle]`, `[markdown]`) at the start of the question
 answer, feedback, matching item and general feedback, and the escapes `\\~ \\= \\# \\{ \\} \\: \\n
 \\\\`; any other backslash is kept as written, so TeX such as `\\(\\frac\\{1\\}\\{2\\}\\)` reads
 `\\(\\frac{1}{2}\\)`. Weights are read onto the choices (`weight`), and extra right-hand items onto
-`distractors`; until the question blocks carry those fields (issue 13), `_known` drops them, so an
-imported multiple select is graded by this platform's partial-credit rule and a distractor is lost.
+`distractors`, so an imported question is graded as Moodle grades it.
 
 HTML in an `[html]` question keeps what the allow-list can keep safely (paragraphs, bold, italic,
 links to http, https and mailto addresses, lists, pre/code, sub/sup); an image by URL is not
@@ -40,7 +39,6 @@ from decimal import Decimal, InvalidOperation
 import bleach
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
-from wagtail import blocks
 from wagtail.rich_text import RichText
 
 from lms.errors import DomainError
@@ -233,18 +231,7 @@ def _question(chunk: _Chunk) -> tuple[str, dict]:
         value = {**common, **value}
     block_type, value = _apply_directives(chunk, block_type, value)
     _validate(block_type, value, line=chunk.first_line)
-    return block_type, _known(_BLOCKS[block_type], value)
-
-
-def _known(block, value):
-    """Only the fields the editor's block has, so that a value saves whichever blocks this site runs."""
-    if isinstance(block, blocks.StructBlock):
-        return {
-            name: _known(block.child_blocks[name], item) for name, item in value.items() if name in block.child_blocks
-        }
-    if isinstance(block, blocks.ListBlock):
-        return [_known(block.child_block, item) for item in value]
-    return value
+    return block_type, value
 
 
 def _apply_directives(chunk: _Chunk, block_type: str, value: dict) -> tuple[str, dict]:
@@ -488,11 +475,9 @@ def _numerical(body: str, *, chunk: _Chunk, offset: int) -> tuple[str, dict]:
 
 def _validate(block_type: str, value: dict, *, line: int) -> None:
     """The editor's own checks (lengths, a right answer, distinct pairs), so an import saves only what it could."""
-    if block_type not in _BLOCKS:
-        raise _Fault(line, f"{TYPE_NAMES.get(block_type, block_type)} questions are not supported yet.")
     block = _BLOCKS[block_type]
     try:
-        block.clean(block.to_python(block.get_prep_value(_known(block, value))))
+        block.clean(block.to_python(block.get_prep_value(value)))
     except ValidationError as error:
         name = TYPE_NAMES.get(block_type, block.meta.label or block_type).lower()
         raise _Fault(line, f"As a {name} question: " + " ".join(_messages(error))) from error

@@ -143,6 +143,11 @@ class QuizAttempt(models.Model):
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(null=True)
     question_scores = models.JSONField(default=dict)
+    essay_grades = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per essay question: the score, the grader's comment, who graded it and when (quizzes.services).",
+    )
 
     class Meta:
         constraints = [
@@ -161,3 +166,8 @@ class QuizAttempt(models.Model):
     @property
     def is_open(self) -> bool:
         return self.submitted_at is None
+
+    @property
+    def awaits_grading(self) -> bool:
+        """Submitted with an essay that its graders have not scored yet: neither passed nor failed."""
+        return self.submitted_at is not None and self.passed is None

@@ -8,15 +8,17 @@ analysis can follow a question across attempts.
 """
 
 import random
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
 from wagtail.rich_text import expand_db_html
 
 from .blocks import QUESTION_BLOCKS
-from .grading import Choice, Question, QuestionKind
+from .grading import AcceptedAnswer, Choice, Question, QuestionKind
 
 KIND_OF_BLOCK = {name: block.kind for name, block in QUESTION_BLOCKS}
+_unescaped_stars = re.compile(r"(?<!\\)\*")
 
 
 def present_questions(
@@ -56,6 +58,8 @@ def _draw(pool, count: int, *, rng: random.Random, seen: frozenset) -> list:
 def _snapshot(block, *, rng: random.Random, shuffle_choices: bool) -> dict:
     value = block.value
     kind = KIND_OF_BLOCK[block.block_type]
+    if kind == QuestionKind.DESCRIPTION:
+        return _description_snapshot(block)
     question = {
         "key": block.id,
         "kind": kind.value,
@@ -71,8 +75,20 @@ def _snapshot(block, *, rng: random.Random, shuffle_choices: bool) -> dict:
     keys = _KeyMaker(rng)
     if kind == QuestionKind.TRUE_FALSE:
         question["choices"] = [
-            {"key": keys(), "text": "True", "correct": value["answer"], "feedback": value["feedback_if_true"]},
-            {"key": keys(), "text": "False", "correct": not value["answer"], "feedback": value["feedback_if_false"]},
+            {
+                "key": keys(),
+                "text": "True",
+                "correct": value["answer"],
+                "feedback": value["feedback_if_true"],
+                "weight": None,
+            },
+            {
+                "key": keys(),
+                "text": "False",
+                "correct": not value["answer"],
+                "feedback": value["feedback_if_false"],
+                "weight": None,
+            },
         ]
     elif kind == QuestionKind.MATCHING:
         pairs = [
@@ -80,16 +96,61 @@ def _snapshot(block, *, rng: random.Random, shuffle_choices: bool) -> dict:
             for pair in value["pairs"]
         ]
         question["pairs"] = pairs
+        question["distractors"] = [{"key": keys(), "text": text} for text in value.get("distractors") or []]
         # The right-hand items are always shuffled: in the authored order they would give the answer away.
-        question["right_order"] = rng.sample([pair["right_key"] for pair in pairs], len(pairs))
+        right_keys = [pair["right_key"] for pair in pairs] + [item["key"] for item in question["distractors"]]
+        question["right_order"] = rng.sample(right_keys, len(right_keys))
+    elif kind == QuestionKind.SHORT_ANSWER:
+        question["case_sensitive"] = bool(value["case_sensitive"])
+        question["answers"] = [
+            {"text": answer["text"], "weight": str(answer["weight"]), "feedback": answer["feedback"]}
+            for answer in value["answers"]
+        ]
+    elif kind == QuestionKind.NUMERICAL:
+        question["answers"] = [
+            {
+                "value": str(answer["value"]),
+                "tolerance": str(answer["tolerance"]),
+                "weight": str(answer["weight"]),
+                "feedback": answer["feedback"],
+            }
+            for answer in value["answers"]
+        ]
+    elif kind == QuestionKind.ESSAY:
+        # For the graders only: selectors never hand it to the practitioner's pages.
+        question["grader_info"] = expand_db_html(value["grader_info"].source) if value["grader_info"] else ""
     else:
+        weighted = any(choice.get("weight") is not None for choice in value["choices"])
         question["choices"] = [
-            {"key": keys(), "text": choice["text"], "correct": choice["correct"], "feedback": choice["feedback"]}
+            {
+                "key": keys(),
+                "text": choice["text"],
+                # Graded by its weights, a choice is right when it earns something.
+                "correct": (choice.get("weight") or 0) > 0 if weighted else choice["correct"],
+                "feedback": choice["feedback"],
+                "weight": None if choice.get("weight") is None else str(choice["weight"]),
+            }
             for choice in value["choices"]
         ]
         if shuffle_choices:
             rng.shuffle(question["choices"])
     return question
+
+
+def _description_snapshot(block) -> dict:
+    """Text shown where it was placed: the same fields as a question, with no points and nothing to answer."""
+    return {
+        "key": block.id,
+        "kind": QuestionKind.DESCRIPTION.value,
+        "points": "0",
+        "partial_credit": False,
+        "prompt": expand_db_html(block.value["text"].source),
+        "image_id": None,
+        "image_alt": "",
+        "explanation": "",
+        "choices": [],
+        "pairs": [],
+    }
 
 
 class _KeyMaker:
@@ -110,30 +171,73 @@ def graded_question(question: dict) -> Question:
         key=question["key"],
         kind=QuestionKind(question["kind"]),
         points=Decimal(question["points"]),
-        choices=tuple(Choice(c["key"], c["text"], c["correct"]) for c in question["choices"]),
+        choices=tuple(
+            Choice(c["key"], c["text"], c["correct"], _decimal_or_none(c.get("weight"))) for c in question["choices"]
+        ),
         pairs={pair["left_key"]: pair["right_key"] for pair in question["pairs"]},
         partial_credit=question["partial_credit"],
+        distractors=frozenset(item["key"] for item in question.get("distractors", [])),
+        answers=tuple(
+            AcceptedAnswer(
+                weight=Decimal(answer["weight"]),
+                text=answer.get("text", ""),
+                value=_decimal_or_none(answer.get("value")),
+                tolerance=Decimal(answer.get("tolerance", "0")),
+            )
+            for answer in question.get("answers", [])
+        ),
+        case_sensitive=question.get("case_sensitive", False),
     )
 
 
+def _decimal_or_none(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
 def graded_questions(snapshot: list[dict]) -> list[Question]:
-    return [graded_question(question) for question in snapshot]
+    """The snapshot's questions as grading reads them; descriptions, which ask nothing, are left out."""
+    return [graded_question(question) for question in snapshot if question["kind"] != QuestionKind.DESCRIPTION]
 
 
 def right_answers(snapshot: list[dict]) -> dict:
-    """The answers that score every presented question in full, in the shape grading reads."""
+    """Answers that score every presented question in full, in the shape grading reads (an essay's
+    answer is some text, which its grader still has to score)."""
     answers = {}
     for question in snapshot:
-        right = [choice["key"] for choice in question["choices"] if choice["correct"]]
-        if question["kind"] == QuestionKind.MATCHING:
-            answers[question["key"]] = {pair["left_key"]: pair["right_key"] for pair in question["pairs"]}
-        elif question["kind"] == QuestionKind.MULTIPLE:
-            answers[question["key"]] = right
+        kind, key = question["kind"], question["key"]
+        if kind == QuestionKind.MATCHING:
+            answers[key] = {pair["left_key"]: pair["right_key"] for pair in question["pairs"]}
+        elif kind == QuestionKind.SHORT_ANSWER:
+            answers[key] = short_answer_example(question)
+        elif kind == QuestionKind.NUMERICAL:
+            answers[key] = max(question["answers"], key=lambda answer: Decimal(answer["weight"]))["value"]
+        elif kind == QuestionKind.ESSAY:
+            answers[key] = "An answer for the grader to score."
+        elif kind == QuestionKind.DESCRIPTION:
+            continue
+        elif kind == QuestionKind.MULTIPLE:
+            answers[key] = [choice["key"] for choice in question["choices"] if choice["correct"]]
         else:
-            answers[question["key"]] = right[0]
+            best = max(question["choices"], key=_full_marks_first)
+            answers[key] = best["key"]
     return answers
 
 
+def _full_marks_first(choice: dict):
+    return (choice["correct"], Decimal(choice["weight"]) if choice.get("weight") is not None else Decimal(0))
+
+
+def short_answer_example(question: dict) -> str:
+    """A response the best-graded accepted answer takes: its text, each `*` standing for nothing."""
+    best = max(question["answers"], key=lambda answer: Decimal(answer["weight"]))
+    example = "".join(part.replace("\\*", "*") for part in _unescaped_stars.split(best["text"]))
+    return example
+
+
 def question_count(stream) -> int:
-    """How many questions each attempt presents."""
-    return sum(block.value["draw"] if block.block_type == "pool" else 1 for block in stream)
+    """How many questions each attempt presents (a description asks nothing, so is not counted)."""
+    return sum(
+        block.value["draw"] if block.block_type == "pool" else 1
+        for block in stream
+        if block.block_type != "description"
+    )

@@ -7,6 +7,7 @@ answers, the per-choice feedback or the explanations, so that no template can le
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import cached_property
 
 from django.urls import reverse
@@ -16,9 +17,15 @@ from wagtail.images import get_image_model
 from courses.models import Enrollment
 from courses.selectors import course_lessons, course_progress
 
-from .grading import QuestionKind
+from .grading import (
+    ESSAY_MAX_CHARS,
+    SHORT_ANSWER_MAX_CHARS,
+    TYPED_KINDS,
+    QuestionKind,
+    best_matching_answer,
+)
 from .models import AnswerReveal, QuizAttempt, QuizPage
-from .presentation import every_question
+from .presentation import every_question, graded_question, short_answer_example
 
 QUESTION_IMAGE_FILTER = "max-800x600"
 
@@ -114,6 +121,7 @@ def quiz_overview(*, quiz: QuizPage, user) -> dict:
         "attempts": standing.submitted,
         "question_count": quiz.question_count,
         "partial_credit": _any_partial_credit(quiz.questions),
+        "graded_by_instructors": _any_essay(quiz.questions),
         "course_unfinished": _course_unfinished(quiz=quiz, standing=standing, enrollment=enrollment),
     }
 
@@ -150,6 +158,14 @@ def _any_partial_credit(stream) -> bool:
         if any(child.value.get("partial_credit") for child in children):
             return True
     return False
+
+
+def _any_essay(stream) -> bool:
+    return any(
+        block.block_type == "essay"
+        or (block.block_type == "pool" and any(child.block_type == "essay" for child in block.value["questions"]))
+        for block in stream
+    )
 
 
 def attempt_for(*, user, pk: int) -> QuizAttempt | None:
@@ -192,7 +208,7 @@ def attempt_detail(*, attempt: QuizAttempt) -> dict:
                 # A question's own score would tell which answers were right: shown only with the answers.
                 score=attempt.question_scores.get(question["key"]) if reveal else None,
             )
-            for number, question in enumerate(attempt.questions, start=1)
+            for number, question in numbered(attempt.questions)
         ],
     }
 
@@ -216,9 +232,21 @@ def quiz_preview(*, quiz: QuizPage) -> dict:
                 reveal=True,
                 score=None,
             )
-            for number, question in enumerate(questions, start=1)
+            for number, question in numbered(questions)
         ],
     }
+
+
+def numbered(questions: list[dict]):
+    """Each question with its number as the practitioner counts them; a description, which asks nothing,
+    gets none."""
+    number = 0
+    for question in questions:
+        if question["kind"] == QuestionKind.DESCRIPTION:
+            yield None, question
+        else:
+            number += 1
+            yield number, question
 
 
 def question_image(*, attempt: QuizAttempt, question_key: str):
@@ -236,22 +264,30 @@ def _images_for(questions) -> dict:
     return {image.pk: image for image in images}
 
 
-def question_for_display(question: dict, *, number: int, answer, image_url, reveal: bool, score) -> dict:
-    """A presented question as a template may show it: right answers and feedback only if `reveal`."""
+def question_for_display(question: dict, *, number: int | None, answer, image_url, reveal: bool, score) -> dict:
+    """A presented question as a template may show it: right answers and feedback only if `reveal`.
+    A description has no `number`: it asks nothing."""
+    kind = question["kind"]
     chosen = set(answer) if isinstance(answer, list) else {answer} if isinstance(answer, str) else set()
     matched = answer if isinstance(answer, dict) else {}
     rights = {pair["right_key"]: pair["right"] for pair in question["pairs"]}
+    rights.update((item["key"], item["text"]) for item in question.get("distractors", []))
     shown = {
         "number": number,
         "key": question["key"],
-        "kind": question["kind"],
-        "multiple": question["kind"] == QuestionKind.MULTIPLE,
-        "matching": question["kind"] == QuestionKind.MATCHING,
+        "kind": kind,
+        "multiple": kind == QuestionKind.MULTIPLE,
+        "matching": kind == QuestionKind.MATCHING,
+        "typed": kind in TYPED_KINDS,
+        "essay": kind == QuestionKind.ESSAY,
+        "description": kind == QuestionKind.DESCRIPTION,
+        "max_length": ESSAY_MAX_CHARS if kind == QuestionKind.ESSAY else SHORT_ANSWER_MAX_CHARS,
         "prompt": question["prompt"],
         "image_url": image_url,
         "image_alt": question["image_alt"],
         "points": question["points"],
         "score": score,
+        "response": answer if kind in TYPED_KINDS and isinstance(answer, str) else "",
         "choices": [
             {"key": choice["key"], "text": choice["text"], "chosen": choice["key"] in chosen}
             for choice in question["choices"]
@@ -268,7 +304,34 @@ def question_for_display(question: dict, *, number: int, answer, image_url, reve
         for item, pair in zip(shown["left_items"], question["pairs"], strict=True):
             item.update(correct=pair["right"], chosen_text=rights.get(item["chosen"], ""))
         shown["explanation"] = question["explanation"]
+        if kind in (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL):
+            shown.update(typed_answer_reveal(question, shown["response"]))
     else:
         for item in shown["left_items"]:
             item["chosen_text"] = rights.get(item["chosen"], "")
     return shown
+
+
+def typed_answer_reveal(question: dict, response: str) -> dict:
+    """The answers that earn full marks, as a practitioner reads them, and the feedback of the best
+    accepted answer the response matched."""
+    graded = graded_question(question)
+    full_marks = [answer for answer in question["answers"] if Decimal(answer["weight"]) == 100]
+    if question["kind"] == QuestionKind.NUMERICAL:
+        accepted = [_number_with_tolerance(answer) for answer in full_marks]
+    else:
+        accepted = [short_answer_example(answer_question) for answer_question in _one_answer_each(question, full_marks)]
+    matched = best_matching_answer(graded, response) if response else None
+    return {
+        "accepted": accepted,
+        "response_feedback": question["answers"][matched]["feedback"] if matched is not None else "",
+    }
+
+
+def _one_answer_each(question: dict, answers: list[dict]) -> list[dict]:
+    return [{**question, "answers": [answer]} for answer in answers]
+
+
+def _number_with_tolerance(answer: dict) -> str:
+    value, tolerance = Decimal(answer["value"]).normalize(), Decimal(answer["tolerance"]).normalize()
+    return f"{value:f}" if not tolerance else f"{value:f} (± {tolerance:f})"

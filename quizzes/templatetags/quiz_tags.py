@@ -15,7 +15,14 @@ def attempt_score(attempt) -> str:
     half up from there to a whole number it is exactly what 5/12 rounds to. Where that whole number would
     cross the pass mark (69.6% shown as 70% beside "not passed"), the stored hundredths are shown instead.
     """
+    if attempt.awaits_grading:
+        return f"{plain_number(attempt.score)} of {plain_number(attempt.max_score)} points so far, before grading"
     return f"{plain_number(attempt.score)} of {plain_number(attempt.max_score)} points ({percent_shown(attempt)}%)"
+
+
+@register.inclusion_tag("quizzes/includes/attempt_status.html")
+def attempt_status(attempt) -> dict:
+    return {"attempt": attempt}
 
 
 def percent_shown(attempt) -> str:

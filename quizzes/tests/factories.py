@@ -69,6 +69,27 @@ def image_question(image, prompt="Identify the muscle outlined on this posterior
     return ("image_question", {**value, "image": image, "image_alt": alt})
 
 
+def short_answer(prompt="Which muscle elevates the scapula along with the upper trapezius?", accepted=None, **kwargs):
+    accepted = accepted or [("Levator scapulae", 100), ("levator*", 50)]
+    value = _question(prompt, explanation="The levator scapulae.", **kwargs)
+    answers = [{"text": text, "weight": Decimal(weight), "feedback": f"You wrote {text}."} for text, weight in accepted]
+    return ("short_answer", {**value, "answers": answers, "case_sensitive": False})
+
+
+def numerical(prompt="How many minutes make one CE hour?", value="50", tolerance="0", **kwargs):
+    answer = {"value": Decimal(value), "tolerance": Decimal(tolerance), "weight": Decimal(100), "feedback": ""}
+    return ("numerical", {**_question(prompt, explanation="Boards count 50 minutes.", **kwargs), "answers": [answer]})
+
+
+def essay(prompt="Explain why deep pressure is avoided over an acute DVT.", grader_info="Mentions embolism.", **kwargs):
+    value = _question(prompt, **kwargs)
+    return ("essay", {**value, "grader_info": RichText(f"<p>{grader_info}</p>" if grader_info else "")})
+
+
+def description(text="Read the case: a client, 54, two weeks after knee surgery."):
+    return ("description", {"text": RichText(f"<p>{text}</p>")})
+
+
 def pool(title="Rotator cuff", draw=1, questions=()):
     return ("pool", {"title": title, "draw": draw, "questions": list(questions)})
 
@@ -121,6 +142,12 @@ def wrong_answer_form(attempt) -> dict:
             pairs = question["pairs"]
             for pair, other in zip(pairs, pairs[1:] + pairs[:1], strict=True):
                 data[f"{name}.{pair['left_key']}"] = other["right_key"]
+        elif question["kind"] in ("short_answer", "essay"):
+            data[name] = "Not the answer"
+        elif question["kind"] == "numerical":
+            data[name] = "-12345"
+        elif question["kind"] == "description":
+            continue
         else:
             data[name] = [next(choice["key"] for choice in question["choices"] if not choice["correct"])]
     return data

@@ -18,7 +18,7 @@ from quizzes.tests.factories import QuizPageFactory, single_choice
 
 
 def attempt(percent, right: set, keys=("good", "easy", "bad")):
-    questions = [{"key": key, "prompt": f"<p>Question {key}</p>", "points": "1"} for key in keys]
+    questions = [{"key": key, "kind": "single", "prompt": f"<p>Question {key}</p>", "points": "1"} for key in keys]
     scores = {key: "1" if key in right else "0" for key in keys}
     return SubmittedAttempt(Decimal(percent), Decimal(percent) >= 70, questions, scores)
 
@@ -46,6 +46,13 @@ def test_difficulty_discrimination_and_flags():
     assert by_key["bad"].discrimination == -1.0
     assert "stronger practitioners miss it more" in by_key["bad"].flags
     assert by_key["good"].prompt == "Question good"
+
+
+def test_a_description_between_questions_is_not_analysed_as_one():
+    graded = attempt(100, {"good"}, keys=("good",))
+    graded.questions.append({"key": "case", "kind": "description", "prompt": "<p>A case.</p>", "points": "0"})
+
+    assert [item.key for item in analyse([graded]).questions] == ["good"]
 
 
 def test_no_attempts_gives_an_empty_analysis():
@@ -85,7 +92,10 @@ def test_reviewers_read_the_analysis_and_download_it_as_csv(client, catalogue):
 
 def test_the_analysis_csv_keeps_formula_prompts_as_text_and_negative_discrimination_a_number():
     def taken(percent, right: set):
-        questions = [{"key": key, "prompt": f"<p>{key}</p>", "points": "1"} for key in ("@SUM(A1)", "-2+3", "+cmd")]
+        questions = [
+            {"key": key, "kind": "single", "prompt": f"<p>{key}</p>", "points": "1"}
+            for key in ("@SUM(A1)", "-2+3", "+cmd")
+        ]
         scores = {question["key"]: "1" if question["key"] in right else "0" for question in questions}
         return SubmittedAttempt(Decimal(percent), Decimal(percent) >= 70, questions, scores)
 

@@ -125,7 +125,7 @@ def test_a_course_has_one_final_assessment(client, course, instructor):
 def test_a_question_without_a_right_answer_is_refused_on_that_block(client, course, instructor):
     response = post_quiz(client, course, [choice_question(correct=0)])
 
-    assert block_errors(response)[0].block_errors["choices"].messages == ["Mark exactly one choice as correct."]
+    assert block_errors(response)[0].block_errors["choices"].messages == ["Mark at least one choice as correct."]
 
 
 def test_a_pool_cannot_draw_more_questions_than_it_holds(client, course, instructor):

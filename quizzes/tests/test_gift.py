@@ -66,6 +66,7 @@ def test_a_bank_with_every_supported_type_parses_into_editor_blocks():
         "text": "Infraspinatus",
         "correct": False,
         "feedback": "No: that is the infraspinous fossa.",
+        "weight": None,
     }
     assert first["explanation"].source == "<p>It is named for its fossa.</p>"
     tf = questions[1][1]
@@ -384,10 +385,12 @@ def test_an_import_with_a_bad_line_imports_nothing_and_says_which(instructor_cli
     quiz = QuizPageFactory(parent=CoursePageFactory(parent=catalogue, taught_by=instructor_client.instructor))
     revisions = quiz.revisions.count()
 
-    response = instructor_client.post(reverse("quizzes_gift_import", args=[quiz.pk]), {"gift": BANK + "\n\nOops {}"})
+    response = instructor_client.post(
+        reverse("quizzes_gift_import", args=[quiz.pk]), {"gift": BANK + "\n\nOops {~a ~b ~c ~d}"}
+    )
 
     assert response.status_code == 400
-    assert "Line 32: Essay questions" in response.content.decode()
+    assert "Line 32: No right answer" in response.content.decode()
     assert quiz.revisions.count() == revisions
 
 

@@ -61,11 +61,22 @@
     });
   }
 
-  form.addEventListener("change", function () {
+  function saveAfter(delay) {
     if (timer) {
       window.clearTimeout(timer);
     }
-    timer = window.setTimeout(save, 400);
+    timer = window.setTimeout(save, delay);
+  }
+
+  form.addEventListener("change", function () {
+    saveAfter(400);
+  });
+  // A written answer can take many minutes before its field loses focus: save it while it is typed,
+  // once the typing pauses.
+  form.addEventListener("input", function (event) {
+    if (event.target.matches("textarea, input[type=text]")) {
+      saveAfter(3000);
+    }
   });
 
   // Asks once before grading an attempt with questions left unanswered; without the script, the
