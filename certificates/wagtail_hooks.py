@@ -2,7 +2,7 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views
+from . import admin_grading, admin_views  # noqa: F401 (admin_grading registers its own hooks)
 from .services import REVOKE_PERMISSION
 
 
