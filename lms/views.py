@@ -1,8 +1,11 @@
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from .models import default_provider
 
 
 @never_cache
@@ -22,3 +25,18 @@ def page_not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"error": "There is nothing at this API address."}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def _provider_page(template_name):
+    """A public page of the provider's written policies, kept as a template the provider edits."""
+
+    @require_safe
+    def view(request):
+        provider = default_provider(site=getattr(request, "site", None))
+        return render(request, template_name, {"provider": provider})
+
+    return view
+
+
+privacy = _provider_page("lms/privacy.html")
+terms = _provider_page("lms/terms.html")
