@@ -126,6 +126,7 @@ def prepare(args, workdir: Path) -> dict:
     from certificates.models import Certificate
     from courses.models import CourseIndexPage, CoursePage, LessonPage
 
+    call_command("migrate", interactive=False, verbosity=0)  # the scratch schema in step with the checkout
     call_command("collectstatic", interactive=False, verbosity=0)
     bench = get_user_model().objects.get(email=BENCH_EMAIL)
     bench_cookie = session_cookie(bench, settings)
