@@ -97,7 +97,6 @@ def production_environment(args, url: str, workdir: Path) -> dict:
         "CERTIFICATE_ISSUER_HOST": "ce.example.com",
         "CERTIFICATE_SIGNING_KEY_FILE": str(key_file),
         "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
-        "DJANGO_LOG_LEVEL": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"),
     }
 
 
