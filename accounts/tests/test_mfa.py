@@ -4,7 +4,9 @@ import datetime
 
 import time_machine
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
@@ -101,3 +103,43 @@ def test_a_reviewer_sets_up_an_authenticator_then_signs_in_with_a_code(client, c
         client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
 
         assert client.get("/admin/").status_code == 200
+
+
+def recovery_code_buttons(response) -> dict[str, str]:
+    main = BeautifulSoup(response.content, "html.parser").main
+    return {link.get_text(strip=True): link["href"] for link in main.select("a.button")}
+
+
+def test_setting_up_an_authenticator_ends_on_the_codes_with_continue_and_separate_buttons_for_the_codes(
+    client, home_page
+):
+    practitioner = UserFactory(email="lee@example.com", verified_email=True)
+    sign_in(client, "lee@example.com")
+    client.post(reverse("account_reauthenticate") + f"?next={TOTP_SETUP}", {"password": PASSWORD})
+    client.get(TOTP_SETUP)
+
+    response = client.post(TOTP_SETUP, {"code": totp_code(client.session[SECRET_SESSION_KEY])}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
+    codes = RecoveryCodes.activate(practitioner).get_unused_codes()
+    assert BeautifulSoup(response.content, "html.parser").find("textarea").get_text().split() == codes
+    assert recovery_code_buttons(response) == {
+        "Download codes": reverse("mfa_download_recovery_codes"),
+        "Generate new codes": reverse("mfa_generate_recovery_codes"),
+        "Continue to your profile": reverse("accounts:profile"),
+    }
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_staff_continue_from_their_recovery_codes_to_the_editor_that_asked_for_them(client, catalogue):
+    authoring_roles_setup(catalogue=catalogue)
+    reviewer = UserFactory(groups=[REVIEWERS])
+    RecoveryCodes.activate(reviewer)
+    client.force_login(reviewer)
+    codes_page = reverse("mfa_view_recovery_codes")
+    client.post(reverse("account_reauthenticate") + f"?next={codes_page}", {"password": PASSWORD})
+
+    buttons = recovery_code_buttons(client.get(codes_page))
+
+    assert buttons["Continue to the editor"] == reverse("wagtailadmin_home")
+    assert client.get(buttons["Continue to the editor"]).status_code == 200
