@@ -24,6 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import http_load
 
 SIGNED_IN = ("/learn/", "/transcript/")
+# Where broad kinds of work begin: the SQL (with the driver), the cache, the templates' rendering.
+BROADLY = {
+    "SQL, in the driver and the database": ("django/db/backends/utils.py", "_execute"),
+    "the Redis cache": ("django/core/cache/backends/redis.py", "get_client"),
+    "Redis commands": ("redis/client.py", "_execute_command"),
+    "template rendering": ("django/template/response.py", "rendered_content"),
+}
 
 
 def main():
@@ -80,6 +87,14 @@ def main():
         )
         stats = pstats.Stats(profile)
         project = str(http_load.ROOT) + "/"
+        print("-- broadly (per request; SQL and Redis run inside the rendering too)")
+        for label, (suffix, function_name) in BROADLY.items():
+            spent = sum(
+                cumulative
+                for (filename, _line, name), (_c, _n, _own, cumulative, _callers) in stats.stats.items()
+                if filename.endswith(suffix) and name == function_name
+            )
+            print(f"  {spent / args.repeat * 1000:8.2f} ms  {label}")
         for order, title in (("tottime", "own time"), ("cumtime", "time in all, the project's own code")):
             print(f"-- top {args.top} by {title} (per request)")
             stats.sort_stats(order)
