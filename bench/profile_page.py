@@ -101,9 +101,13 @@ def main():
             shown = 0
             for function in stats.fcn_list:
                 filename, line, name = function
-                if order == "cumtime" and (not filename.startswith(project) or "/.venv/" in filename):
-                    continue
                 _calls, ncalls, own, cumulative, _callers = stats.stats[function]
+                if order == "cumtime" and (
+                    not filename.startswith(project)
+                    or "/.venv/" in filename
+                    or cumulative > 0.9 * sum(timings)  # the middleware, which wraps the whole request
+                ):
+                    continue
                 where = filename.split("site-packages/")[-1].replace(project, "")
                 value = own if order == "tottime" else cumulative
                 print(
