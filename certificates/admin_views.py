@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
+from wagtail.admin.forms.search import SearchForm
 
 from lms.errors import DomainError
 
@@ -26,8 +27,9 @@ class RevokeForm(forms.Form):
 
 @permission_required(REVOKE_PERMISSION, raise_exception=True)
 def index(request):
-    query = request.GET.get("q", "").strip()
-    certificates = Certificate.objects.select_related("enrollment__user").order_by("-issued_at")
+    search_form = SearchForm(request.GET, placeholder="Search by code, email or name")
+    query = search_form.cleaned_data["q"].strip() if search_form.is_valid() else ""
+    certificates = Certificate.objects.select_related("enrollment__user", "reissued_as").order_by("-issued_at")
     if query:
         try:
             certificates = certificates.filter(code=canonical(query))
@@ -35,7 +37,10 @@ def index(request):
             certificates = certificates.filter(
                 Q(enrollment__user__email__iexact=query) | Q(snapshot__holder__name__icontains=query)
             )
-    context = {"certificates": certificates[:50], "query": query}
+    context = {"certificates": certificates[:50], "query": query, "search_form": search_form}
+    # The header's search box asks for the results alone as the reviewer types.
+    if request.headers.get("x-requested-with") == "XMLHttpRequest":
+        return TemplateResponse(request, "certificates/admin/results.html", context)
     return TemplateResponse(request, "certificates/admin/index.html", context)
 
 
@@ -52,7 +57,7 @@ def reissue(request, certificate_id):
 
 
 def _with_reason(request, certificate_id, *, reissuing: bool):
-    """Revokes the certificate, or reissues it (which revokes it as superseded), for the reason given."""
+    """Revokes the certificate, or reissues it (which revokes a valid one as superseded), for the reason given."""
     certificate = get_object_or_404(Certificate, pk=certificate_id)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -14,7 +14,13 @@ from courses.completion import completion_blockers
 from courses.models import Enrollment
 from courses.selectors import enrollment_completion_state
 from courses.services import REVIEWERS, enrollment_completion_record
-from credits.services import ledger_certificate_reissue, ledger_certificate_withdraw, ledger_record_certificate
+from credits.selectors import credit_entries
+from credits.services import (
+    entry_supersede,
+    ledger_certificate_reissue,
+    ledger_certificate_withdraw,
+    ledger_record_certificate,
+)
 from lms.errors import DomainError, NotPermitted
 from lms.models import ProviderSettings, default_provider
 
@@ -171,7 +177,12 @@ def certificate_reissue(
 ) -> Certificate:
     """A corrected certificate for the same completion (a changed legal name, a corrected license):
     the holder's and the provider's details are read again, what was certified stays as issued; the
-    old certificate is revoked as superseded and both point at each other."""
+    old certificate is revoked as superseded and both point at each other.
+
+    A revoked certificate may be reissued too: the provider must be able to reissue any certificate
+    for six years, and a revocation for a clerical error (a misspelt name) is put right by a corrected
+    certificate. The revoked one keeps its own revocation, time and reason; the new one links to it,
+    and the completion's CE hours count again under the new code."""
     if not skip_permission_checks:
         _check_may_revoke(by)
     reason = reason.strip()
@@ -179,8 +190,11 @@ def certificate_reissue(
         raise RevocationError("Give the reason for reissuing: the old certificate's verification page shows it.")
     with transaction.atomic():
         old = Certificate.objects.select_for_update().select_related("enrollment__user").get(pk=certificate.pk)
-        if old.revoked_at is not None:
-            raise RevocationError("Only a valid certificate can be reissued; this one has been revoked.")
+        replacement = Certificate.objects.filter(reissue_of=old).first()
+        if replacement is not None:
+            raise RevocationError(
+                f"This certificate was already replaced by {replacement.printed_code}: reissue that one instead."
+            )
         user = old.enrollment.user
         if not user.legal_name.strip():
             raise RevocationError("The practitioner has no legal name on record to print.")
@@ -188,6 +202,7 @@ def certificate_reissue(
         gaps = _provider_gaps(provider)
         if gaps:
             raise RevocationError(f"The provider details lack {' and '.join(gaps)}: fill them in first.")
+        was_revoked = old.revoked_at is not None
         now = timezone.now()
         new = Certificate.objects.create(
             enrollment=old.enrollment,
@@ -202,14 +217,33 @@ def certificate_reissue(
                 **_provider_snapshot(provider, number=old.snapshot["provider"]["number"]),
             },
         )
-        old.revoked_at, old.revoked_by = now, by
-        old.revocation_reason = f"Superseded by certificate {new.printed_code}: {reason}"
-        old.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
-        log(instance=old, action="certificates.reissue", user=by, data={"reason": reason, "new": new.code})
-        ledger_certificate_reissue(old_code=old.code, new_code=new.code, reason=reason, by=by)
+        log(
+            instance=old,
+            action="certificates.reissue",
+            user=by,
+            data={"reason": reason, "new": new.code, "was_revoked": was_revoked},
+        )
+        if was_revoked:
+            _ledger_reinstate(old=old, new=new, reason=reason, by=by)
+        else:
+            ledger_certificate_reissue(old_code=old.code, new_code=new.code, reason=reason, by=by)
         _after_issue(new)
-        _after_revocation(old)
+        if not was_revoked:
+            old.revoked_at, old.revoked_by = now, by
+            old.revocation_reason = f"Superseded by certificate {new.printed_code}: {reason}"
+            old.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+            _after_revocation(old)
     return new
+
+
+def _ledger_reinstate(*, old: Certificate, new: Certificate, reason: str, by) -> None:
+    """The revoked certificate's entries were withdrawn with it; each is superseded by one under the new
+    code that counts again, so the completion keeps one set of entries, the withdrawn ones still on record."""
+    withdrawn = credit_entries(user=old.enrollment.user).filter(certificate_code=old.code, is_superseded=False)
+    for entry in withdrawn:
+        entry_supersede(
+            entry=entry, reason=reason, by=by, certificate_code=new.code, withdrawn_at=None, withdrawn_reason=""
+        )
 
 
 def _original_certificate(enrollment) -> Certificate | None:
