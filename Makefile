@@ -31,10 +31,13 @@ $(VERIFIER_JS)/node_modules/.package-lock.json: $(VERIFIER_JS)/package-lock.json
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
 	npm ci --prefix $(VERIFIER_JS) --no-audit --no-fund --loglevel=error
 
+# Where `make run` serves the demo (`make run ADDRESS=127.0.0.1:8080`): the demo's links, emails and PDFs say so too.
+ADDRESS ?= 127.0.0.1:8000
+run: export DJANGO_BASE_URL = http://$(ADDRESS)
 run: install system-libs
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(ADDRESS)
 
 test: install system-libs browser $(VERIFIER_JS)/node_modules/.package-lock.json
 	$(BIN)/pytest -n auto --create-db

@@ -12,11 +12,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from lms.models import base_url
+
 from .credentials import CREDENTIAL_CONTEXTS, bit_is_set, decoded_list
 from .integrity import ProofError, proof_verify, proofs_of
 from .keys import did_document, public_key_from_multibase
 from .models import Certificate, StatusList
-from .selectors import site_root
 
 STATUS_PURPOSE = "revocation"
 
@@ -230,8 +231,7 @@ def local_did_resolver(did: str) -> dict | None:
 
 def local_status_list(url: str) -> str | None:
     """One of this site's own status lists, read from the database; None for any other address."""
-    root = site_root()
-    if not url.startswith(root + "/"):
+    if not url.startswith(base_url() + "/"):
         return None
     try:
         match = resolve(urlsplit(url).path)

@@ -15,16 +15,17 @@ from decimal import Decimal
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.images import get_image_model
 
 from courses.sizing import MINUTES_PER_CE_HOUR
+from lms.models import base_url
 from quizzes.choices import QuizKind
 
 from .integrity import proof_add, proof_verify
 from .keys import issuer_did, public_key_from_multibase, signing_key
 from .models import Certificate, CertificateKind, StatusList
-from .selectors import absolute_url, site_root
 
 logger = logging.getLogger(__name__)
 
@@ -103,11 +104,12 @@ def _passing_final_attempt(enrollment):
 
 
 def credential_url(certificate: Certificate, *, root: str) -> str:
-    return absolute_url("certificates:credential", certificate.printed_code, root=root)
+    """Where the signed credential is served: its own id, so `root` must be the base_url() it is signed under."""
+    return root + reverse("certificates:credential", args=[certificate.printed_code])
 
 
 def status_list_url(status_list_id: int, *, root: str) -> str:
-    return absolute_url("certificates:status_list", status_list_id, root=root)
+    return root + reverse("certificates:status_list", args=[status_list_id])
 
 
 def credential_document(certificate: Certificate, *, root: str, salt: str) -> dict:
@@ -135,7 +137,7 @@ def credential_document(certificate: Certificate, *, root: str, salt: str) -> di
             for board, number in provider_numbers.items()
         ]
     achievement = {
-        "id": enrollment.course.full_url,
+        "id": root + enrollment.course.get_url_parts()[2],
         "type": ["Achievement"],
         "achievementType": "Certificate" if achieved else "CertificateOfCompletion",
         "name": course["title"],
@@ -255,7 +257,7 @@ def credential_sign(certificate_id: int) -> Certificate | None:
     if key is None:
         return None
     certificate = _with_status_bit(certificate_id)
-    root = site_root()
+    root = base_url()
     with transaction.atomic():
         locked = (
             Certificate.objects.select_for_update()
@@ -319,7 +321,7 @@ def status_list_sign(status_list_id: int) -> None:
     key = _key_or_warn(f"Status list {status_list_id} not published")
     if key is None:
         return
-    root = site_root()
+    root = base_url()
     with transaction.atomic():
         status_list = StatusList.objects.select_for_update().get(pk=status_list_id)
         revoked = status_list.certificates.filter(revoked_at__isnull=False).values_list("status_list_index", flat=True)

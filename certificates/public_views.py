@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from lms.models import base_url
+
 from . import verification
 from .codes import EXAMPLE, MalformedCode, canonical, printed
 from .credential_verification import certificate_credential_standing
@@ -105,7 +107,7 @@ def verify_page(request, code):
     code, status, certificate = lookup.code, lookup.status, lookup.certificate
     if certificate is None:  # the form again, to correct the code in place
         return _form_again(request, typed=code, status=status, reason=lookup.reason)
-    result = verification.certificate_json(code, status, certificate, root=_root(request))
+    result = verification.certificate_json(code, status, certificate, root=base_url())
     context = {
         "code": code,
         "status": status,
@@ -141,7 +143,7 @@ def _provider_numbers(result: dict) -> list[tuple[str, str]]:
 @limited_in_json
 def api_certificate(request, code):
     [lookup] = verification.look_up_for(request, [code], channel=LookupChannel.API)
-    body = verification.certificate_json(*lookup, root=_root(request))
+    body = verification.certificate_json(*lookup, root=base_url())
     return JsonResponse(body, status=HTTP_STATUS[lookup.status], json_dumps_params={"ensure_ascii": False})
 
 
@@ -167,16 +169,11 @@ def api_bulk_verify(request):
     if not 1 <= len(codes) <= verification.MAX_BULK_CODES:
         return _bad_request(f"Send between 1 and {verification.MAX_BULK_CODES} codes at a time.")
     results = verification.look_up_for(request, codes, channel=LookupChannel.BULK)
-    root = _root(request)
+    root = base_url()
     return JsonResponse(
         {"results": [verification.certificate_json(*result, root=root) for result in results]},
         json_dumps_params={"ensure_ascii": False},
     )
-
-
-def _root(request) -> str:
-    """The address the regulator reached this site at (no query needed, unlike the default Site's)."""
-    return request.build_absolute_uri("/").removesuffix("/")
 
 
 def _bad_request(reason: str) -> JsonResponse:

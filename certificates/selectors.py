@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 
-from lms.models import site_root
+from lms.models import base_url
 
 from .models import Certificate
 
@@ -14,19 +14,19 @@ def certificates_of(*, user) -> list[Certificate]:
     certificates = list(
         Certificate.objects.filter(enrollment__user=user).annotate(lookup_count=Count("lookups")).order_by("-issued_at")
     )
-    root = site_root()
     for certificate in certificates:
-        certificate.links = sharing_links(certificate, root=root)
+        certificate.links = sharing_links(certificate)
     return certificates
 
 
-def absolute_url(view_name: str, *args, root: str | None = None) -> str:
-    return (site_root() if root is None else root) + reverse(view_name, args=args)
+def absolute_url(view_name: str, *args) -> str:
+    """The view's address where the site runs, whole: for what leaves the site (emails, PDFs, the API)."""
+    return base_url() + reverse(view_name, args=args)
 
 
-def sharing_links(certificate: Certificate, *, root: str) -> dict:
+def sharing_links(certificate: Certificate) -> dict:
     """Where the holder can send people: the verification page, and LinkedIn's "add to profile" form."""
-    verify_url = absolute_url("certificates:verify", certificate.printed_code, root=root)
+    verify_url = absolute_url("certificates:verify", certificate.printed_code)
     linkedin = "https://www.linkedin.com/profile/add?" + urlencode(
         {
             "startTask": "CERTIFICATION_NAME",

@@ -9,17 +9,16 @@ from lms.validators import one_line
 from . import credentials
 from .models import Certificate
 from .pdf import certificate_pdf_store
-from .selectors import absolute_url, site_root
+from .selectors import absolute_url
 
 
 @task()
 def certificate_email_send(certificate_id: int) -> None:
     certificate = Certificate.objects.select_related("enrollment__user").get(pk=certificate_id)
-    root = site_root()
     context = {
         "certificate": certificate,
-        "verify_url": absolute_url("certificates:verify", certificate.printed_code, root=root),
-        "certificates_url": absolute_url("certificates:mine", root=root),
+        "verify_url": absolute_url("certificates:verify", certificate.printed_code),
+        "certificates_url": absolute_url("certificates:mine"),
     }
     send_mail(
         subject=one_line(f"Your certificate: {certificate.snapshot['course']['title']}"),

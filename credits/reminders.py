@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Licence
-from lms.models import default_provider, site_root
+from lms.models import base_url, default_provider
 from lms.validators import one_line
 
 from .models import RenewalReminder
@@ -42,7 +42,7 @@ def renewal_reminders_send(*, today: datetime.date | None = None) -> int:
     if not due:
         return 0
     versions = rule_versions(boards={licence.board_id for licence, _ in due})
-    context = {"dashboard_url": site_root() + reverse("courses:dashboard"), "provider": default_provider().name}
+    context = {"dashboard_url": base_url() + reverse("courses:dashboard"), "provider": default_provider().name}
     sent = 0
     with get_connection() as connection:
         for _, group in groupby(due, key=lambda item: item[0].user_id):

@@ -21,7 +21,7 @@ from weasyprint import HTML
 from accounts.models import Licence
 from accounts.selectors import licence_for_user, licences_for_user
 from lms.exports import spreadsheet_text
-from lms.models import default_provider, default_site
+from lms.models import base_url, default_provider
 
 from . import requirements, selectors
 from .models import CreditEntry, EntrySource, RenewalRule, ReviewStatus
@@ -37,14 +37,12 @@ class Provider:
     name: str
     email: str
     postal_address: str
-    site_root: str  # verification addresses are printed whole: the paper leaves the site
 
 
 def provider_details() -> Provider:
     """The default site's provider details, as certificates print them."""
-    site = default_site()
-    details = default_provider(site=site)
-    return Provider(details.name, details.email, details.postal_address, site.root_url if site else "")
+    details = default_provider()
+    return Provider(details.name, details.email, details.postal_address)
 
 
 def printed_code(code: str) -> str:
@@ -58,11 +56,12 @@ class Certificate:
     verification_url: str
 
 
-def _certificate(entry: CreditEntry, provider: Provider) -> Certificate | None:
+def _certificate(entry: CreditEntry) -> Certificate | None:
+    """The certificate behind a completion, with its verification address printed whole: the paper leaves the site."""
     if not entry.certificate_code:
         return None
     code = printed_code(entry.certificate_code)
-    return Certificate(code, provider.site_root + reverse("certificates:verify", args=[code]))
+    return Certificate(code, base_url() + reverse("certificates:verify", args=[code]))
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,7 @@ def licence_transcript(*, user, licence_id: int, ends_on: datetime.date | None =
     standing = selectors.standing(licence, versions, entries, ends_on=cycle.ends_on)
     progress = standing.progress
     completions = tuple(
-        _completion(standing.entries[placement.entry.key], placement, provider)
+        _completion(standing.entries[placement.entry.key], placement)
         # A corrected entry's correction stands for it here; the full transcript keeps both.
         for placement in reversed(progress.by_completion())
         if placement.entry.completed_on in progress.window and not placement.entry.superseded
@@ -168,7 +167,7 @@ def licence_transcript(*, user, licence_id: int, ends_on: datetime.date | None =
     )
 
 
-def _completion(entry: CreditEntry, placement: requirements.Placement, provider: Provider) -> Completion:
+def _completion(entry: CreditEntry, placement: requirements.Placement) -> Completion:
     return Completion(
         entry=entry,
         categories=tuple(category.name for category in entry.categories.all()),
@@ -176,7 +175,7 @@ def _completion(entry: CreditEntry, placement: requirements.Placement, provider:
         reason=placement.reason,
         explanation=placement.explanation,
         lines=placement.lines,
-        certificate=_certificate(entry, provider),
+        certificate=_certificate(entry),
     )
 
 
@@ -271,7 +270,7 @@ def full_transcript(*, user) -> FullTranscript:
             entry,
             tuple(category.name for category in entry.categories.all()),
             *entry_status(entry),
-            _certificate(entry, provider),
+            _certificate(entry),
         )
         for entry in selectors.credit_entries(user=user).order_by("-completed_on", "-pk")
     )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -91,7 +92,9 @@ def default_provider(*, site: Site | None = None) -> ProviderSettings:
     return ProviderSettings.for_site(site) if site else ProviderSettings()
 
 
-def site_root() -> str:
-    """The public site's address, for links in emails and PDFs that leave it."""
-    site = Site.objects.filter(is_default_site=True).first()
-    return site.root_url if site else ""
+def base_url() -> str:
+    """The site's address where it runs, with no trailing slash: every link that leaves a page (emails,
+    PDFs and their QR codes, share links, the API's and the signed credentials' addresses) starts with it.
+    It is the BASE_URL setting (DJANGO_BASE_URL; `make run` sets it to the address it serves), never a
+    request's Host header, which a request may set to anything."""
+    return settings.BASE_URL.rstrip("/")

@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.tests.factories import LicenceFactory, UserFactory
 from credits import reminders
@@ -228,3 +229,14 @@ def test_a_run_reads_the_same_number_of_queries_for_a_long_record(florida):
 
     assert len(mail.outbox) == 2
     assert len(first) == len(second)
+
+
+def test_the_reminder_links_to_the_dashboard_where_the_site_runs(florida, settings):
+    settings.BASE_URL = "https://ce.example.org"
+    practitioner_licence(florida)
+
+    with at(days_before(30)):
+        renewal_reminders_send()
+
+    [message] = mail.outbox
+    assert f"https://ce.example.org{reverse('courses:dashboard')}" in message.body

@@ -180,6 +180,20 @@ def test_the_pdf_text_holds_the_license_number_the_course_its_approved_hours_and
     assert certificate.printed_code in text
 
 
+def test_the_pdf_prints_the_certificates_verification_address_where_the_site_runs(
+    client, certificate, florida, settings
+):
+    settings.BASE_URL = "https://ce.example.org"
+    client.force_login(florida.user)
+
+    text = pdf_text(client.get(url("transcript_pdf", florida.pk)))
+
+    # The narrow column wraps the address, which the text extraction reads as spaces.
+    assert "https://ce.example.org" + reverse("certificates:verify", args=[certificate.printed_code]) in (
+        text.replace(" ", "")
+    )
+
+
 def test_a_past_cycle_prints_its_own_completions_only(client, practitioner, florida, catalogue, boards):
     two_years_ago = timezone.now() - datetime.timedelta(days=500)
     with time_machine.travel(two_years_ago, tick=False):

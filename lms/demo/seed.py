@@ -6,11 +6,13 @@ what an editor has changed since.
 
 import datetime
 import io
+import json
 import math
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import weasyprint
 from allauth.account.models import EmailAddress
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -28,9 +31,10 @@ from wagtail.models import Page, Site
 
 from accounts.services import licence_create
 from certificates import steps
-from certificates.credentials import credential_sign
-from certificates.keys import signing_key_adopt, signing_key_create
+from certificates.credentials import credential_sign, status_list_sign
+from certificates.keys import signing_key, signing_key_adopt, signing_key_create
 from certificates.models import Certificate
+from certificates.pdf import certificate_pdf_store
 from certificates.services import certificate_revoke
 from courses.media import page_media_make_private
 from courses.models import (
@@ -53,7 +57,7 @@ from courses.services import (
 )
 from credits.models import Board, CreditCategory, CreditEntry, EntrySource, Regulator, ReviewStatus
 from credits.services import reported_credit_create, reported_credit_review
-from lms.models import HomePage, ProviderSettings
+from lms.models import HomePage, ProviderSettings, base_url
 from quizzes import gift
 from quizzes.models import AnswerReveal, QuizKind, QuizPage
 from quizzes.presentation import right_answers
@@ -62,6 +66,7 @@ from quizzes.services import attempt_start
 from . import reference, renewal_rules
 from .images import cover_png
 
+EARLIER_DEMO_ADDRESS = ("localhost", 80)
 COURSES_DIR = Path(__file__).parent / "courses"
 QUIZZES_DIR = Path(__file__).parent / "quizzes"
 
@@ -143,16 +148,28 @@ def _home_and_site(report):
         )
         _publish_child(root, home)
         report.created.append("home page")
+    hostname, port = _served_at()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+        site = Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True)
         report.created.append("site")
+    elif (site.hostname, site.port) == EARLIER_DEMO_ADDRESS != (hostname, port):
+        # Demos seeded before the site took its address from BASE_URL sat at http://localhost.
+        site.hostname, site.port = hostname, port
+        site.save()
+        report.created.append(f"site address {site.root_url}")
     # The admin names the site by its site_name, or by its host name ("localhost") when it has none.
     if site.root_page_id != home.pk or not site.site_name:
         site.root_page = home
         site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
         site.save()
     return home, site
+
+
+def _served_at() -> tuple[str, int]:
+    """The host name and port of BASE_URL, where `make run` serves the demo."""
+    address = urlsplit(base_url())
+    return address.hostname, address.port or (443 if address.scheme == "https" else 80)
 
 
 def _catalogue(home, report):
@@ -362,6 +379,8 @@ def _demo_certificate(catalogue, slug, revocation_reason, report):
     course = CoursePage.objects.child_of(catalogue).get(slug=slug)
     existing = Certificate.objects.filter(enrollment__user=practitioner, enrollment__course=course).first()
     if existing:
+        if existing.credential and not json.loads(existing.credential)["id"].startswith(base_url() + "/"):
+            _sign_again_where_the_demo_runs(existing, report)
         if not existing.credential:
             credential_sign(existing.pk)  # seeded before a key was configured
             existing.refresh_from_db()
@@ -387,6 +406,22 @@ def _demo_certificate(catalogue, slug, revocation_reason, report):
         certificate_revoke(certificate=certificate, by=None, skip_permission_checks=True, reason=revocation_reason)
     report.created.append(f"certificate {certificate.printed_code} for {course.slug}")
     return certificate
+
+
+def _sign_again_where_the_demo_runs(certificate, report):
+    """A demo certificate signed at an earlier address of the demo (its credential names that address
+    and the issuer's host, which moved with the site) is signed anew here, with its status list and PDF,
+    so that the demo's credentials verify where it runs. Only the seed's own certificates are re-signed."""
+    try:
+        signing_key()
+    except ImproperlyConfigured:
+        return  # kept as signed: with no key, clearing it would leave the certificate with none
+    Certificate.objects.filter(pk=certificate.pk).update(credential="")
+    credential_sign(certificate.pk)
+    status_list_sign(certificate.status_list_id)
+    certificate.refresh_from_db()
+    certificate_pdf_store(certificate)
+    report.created.append(f"signed credential of {certificate.printed_code} at {base_url()}")
 
 
 def _demo_regulator(boards, report):

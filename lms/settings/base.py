@@ -221,7 +221,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = "Medical Massage CE"
 # No Gravatar: staff without an uploaded picture show their initials (accounts.avatars).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The one address of the site (lms.models.base_url): every email, PDF, QR code, share link and signed
+# credential links to it, and so do Wagtail's review emails. `make run` serves this address.
+BASE_URL = env("DJANGO_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # The admin signs in through allauth too, with its two-factor step and rate limits; Wagtail's own
 # password reset form has no rate limit, so it is off (allauth's is at /accounts/password/reset/).

@@ -2,6 +2,8 @@ from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost"]
+# The address of the tests' default site (conftest's home_page), which emails and PDFs link to.
+BASE_URL = WAGTAILADMIN_BASE_URL = "http://localhost"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SEED_DEMO_ALLOWED = True
 WAGTAILEMBEDS_FINDERS = []  # tests never reach the network for oEmbed

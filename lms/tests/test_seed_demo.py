@@ -1,6 +1,7 @@
 """seed_demo gives a newcomer a real, complete demo site, and running it again changes nothing."""
 
 import io
+import json
 import math
 import re
 from decimal import Decimal
@@ -14,7 +15,9 @@ from django.test import TestCase
 from django.urls import reverse
 from wagtail.models import Page, Revision, Site
 
+from certificates.credential_verification import credential_check, local_did_resolver, local_status_list
 from certificates.models import Certificate
+from certificates.pdf import certificate_html
 from courses.models import CourseApproval, CourseIndexPage, CoursePage, LessonPage
 from courses.sizing import MINUTES_PER_CE_HOUR, ContentSize, count_words
 from credits.models import Board
@@ -170,6 +173,30 @@ def test_seed_demo_refuses_to_run_where_demo_passwords_would_be_dangerous(db, se
         call_command("seed_demo")
 
     assert not get_user_model().objects.exists()
+
+
+def test_the_demo_runs_where_base_url_says_and_a_demo_seeded_at_localhost_moves_there(db, settings, tmp_path):
+    settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "demo-signing-key.pem")
+    call_command("seed_demo", stdout=io.StringIO())  # at http://localhost, where demos used to be seeded
+    settings.BASE_URL = "http://127.0.0.1:8000"
+    output = io.StringIO()
+
+    call_command("seed_demo", stdout=output)
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8000)
+    assert "The demo is at http://127.0.0.1:8000/" in output.getvalue()
+    certificates = Certificate.objects.all()
+    assert certificates.count() == len(reference.DEMO_CERTIFICATES)
+    for certificate in certificates:
+        credential = json.loads(certificate.credential)
+        check = credential_check(
+            certificate.credential, resolve_did=local_did_resolver, fetch_status_list=local_status_list
+        )
+        assert credential["id"] == f"http://127.0.0.1:8000/certificates/{certificate.printed_code}/credential.json"
+        assert credential["issuer"]["id"] == "did:web:127.0.0.1%3A8000"
+        assert check.revoked == (certificate.revoked_at is not None) and not check.unchecked_status
+        assert f"http://127.0.0.1:8000/verify/{certificate.printed_code}/" in certificate_html(certificate)
 
 
 class TagCollector(HTMLParser):

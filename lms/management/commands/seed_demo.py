@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lms.demo.seed import seed_demo
+from lms.models import base_url
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {len(report.created)} objects.")
         else:
             self.stdout.write("The demo content was already in place; nothing changed.")
+        self.stdout.write(f"\nThe demo is at {base_url()}/ (the address its emails, PDFs and links give).")
         self.stdout.write("\nDemo users (sign in at /accounts/login/, editors at /admin/):")
         for user in report.users:
             self.stdout.write(f"  {user['role']:<13} {user['email']:<26} password: {user['password']}")
