@@ -54,6 +54,13 @@ def quiz_attempt_close_if_expired(*, attempt: QuizAttempt, now: datetime | None 
         return _after_attempt(quiz_services.attempt_close_if_expired(attempt=attempt, now=now))
 
 
+def quiz_essays_grade(*, attempt: QuizAttempt, user, grades: dict) -> StepOutcome:
+    """A grader scores the written answers of an attempt (quizzes.services.essay_grade checks who may); a
+    final assessment passed by that grade may complete the course."""
+    with transaction.atomic():
+        return _after_attempt(quiz_services.essay_grade(attempt=attempt, user=user, grades=grades))
+
+
 def _after_attempt(attempt: QuizAttempt) -> StepOutcome:
     if attempt.is_open or not (attempt.passed and attempt.quiz.is_final):
         return StepOutcome(attempt, CompletionOutcome())

@@ -61,6 +61,10 @@ def user_teaches(*, user, course) -> bool:
     return user.pk in listed if listed else course.owner_id == user.pk
 
 
+def page_permission_policy():
+    return policy_registry.get_by_type(Page)
+
+
 def user_is_course_staff(*, user, course) -> bool:
     """Whether the user teaches the course, or can edit it or see its answers (reviewers, superusers):
     such a person may not take its assessments or earn its certificate."""
@@ -70,5 +74,5 @@ def user_is_course_staff(*, user, course) -> bool:
         return True
     # Most people hold no page rights at all: answered from the user's cached permissions, without
     # the tester's look at the page's workflow.
-    has_page_rights = policy_registry.get_by_type(Page).user_has_any_permission(user, {"add", "change", "publish"})
+    has_page_rights = page_permission_policy().user_has_any_permission(user, {"add", "change", "publish"})
     return has_page_rights and course.permissions_for_user(user).can_edit()

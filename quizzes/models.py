@@ -158,6 +158,14 @@ class QuizAttempt(models.Model):
                 name="one_open_attempt_per_quiz",
             ),
         ]
+        indexes = [
+            # The grading queue: few rows ever wait, among all the attempts there are.
+            models.Index(
+                fields=["submitted_at"],
+                condition=models.Q(submitted_at__isnull=False, passed__isnull=True),
+                name="attempts_awaiting_grading",
+            ),
+        ]
         ordering = ["quiz", "enrollment", "number"]
 
     def __str__(self):

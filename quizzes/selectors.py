@@ -15,6 +15,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 from courses.models import Enrollment
+from courses.permissions import page_permission_policy, user_is_course_staff
 from courses.selectors import course_lessons, course_progress
 
 from .grading import (
@@ -207,10 +208,63 @@ def attempt_detail(*, attempt: QuizAttempt) -> dict:
                 reveal=reveal,
                 # A question's own score would tell which answers were right: shown only with the answers.
                 score=attempt.question_scores.get(question["key"]) if reveal else None,
+                essay_grade=attempt.essay_grades.get(question["key"]),
             )
             for number, question in numbered(attempt.questions)
         ],
     }
+
+
+GRADING_QUEUE_LENGTH = 200
+
+
+def may_grade(*, user, attempt: QuizAttempt) -> bool:
+    """The course's instructors, and those who may edit it, grade its written answers; never their own."""
+    return attempt.enrollment.user_id != user.pk and user_is_course_staff(user=user, course=attempt.enrollment.course)
+
+
+def attempts_awaiting_grading(*, user) -> list[QuizAttempt]:
+    """Submitted attempts whose written answers wait for a grader, oldest first, in the courses the user
+    may grade (quizzes.services.may_grade, asked once per course)."""
+    attempts = list(
+        QuizAttempt.objects.filter(submitted_at__isnull=False, passed__isnull=True)
+        .select_related("quiz", "enrollment__user", "enrollment__course")
+        .order_by("submitted_at")[:GRADING_QUEUE_LENGTH]
+    )
+    grades_course = {}
+    for attempt in attempts:
+        if attempt.enrollment.course_id not in grades_course:
+            grades_course[attempt.enrollment.course_id] = user_is_course_staff(
+                user=user, course=attempt.enrollment.course
+            )
+    own = user.pk
+    return [
+        attempt
+        for attempt in attempts
+        if grades_course[attempt.enrollment.course_id] and attempt.enrollment.user_id != own
+    ]
+
+
+def grades_any_course(*, user) -> bool:
+    """Whether to offer the grading queue: to those who hold page rights (instructors, reviewers), from
+    the user's cached permissions."""
+    return user.is_authenticated and page_permission_policy().user_has_any_permission(user, {"add", "change"})
+
+
+def essays_to_grade(*, attempt: QuizAttempt) -> list[dict]:
+    """Each written answer of the attempt beside its question and the guidance its graders were given."""
+    return [
+        {
+            "key": question["key"],
+            "number": number,
+            "prompt": question["prompt"],
+            "grader_info": question.get("grader_info", ""),
+            "points": Decimal(question["points"]),
+            "response": attempt.answers.get(question["key"], ""),
+        }
+        for number, question in numbered(attempt.questions)
+        if question["kind"] == QuestionKind.ESSAY
+    ]
 
 
 def quiz_preview(*, quiz: QuizPage) -> dict:
@@ -264,9 +318,12 @@ def _images_for(questions) -> dict:
     return {image.pk: image for image in images}
 
 
-def question_for_display(question: dict, *, number: int | None, answer, image_url, reveal: bool, score) -> dict:
+def question_for_display(
+    question: dict, *, number: int | None, answer, image_url, reveal: bool, score, essay_grade: dict | None = None
+) -> dict:
     """A presented question as a template may show it: right answers and feedback only if `reveal`.
-    A description has no `number`: it asks nothing."""
+    A description has no `number`: it asks nothing. An essay's grade and its grader's comment are the
+    practitioner's to read once given."""
     kind = question["kind"]
     chosen = set(answer) if isinstance(answer, list) else {answer} if isinstance(answer, str) else set()
     matched = answer if isinstance(answer, dict) else {}
@@ -288,6 +345,9 @@ def question_for_display(question: dict, *, number: int | None, answer, image_ur
         "points": question["points"],
         "score": score,
         "response": answer if kind in TYPED_KINDS and isinstance(answer, str) else "",
+        "essay_grade": {"score": Decimal(essay_grade["score"]), "comment": essay_grade["comment"]}
+        if essay_grade
+        else None,
         "choices": [
             {"key": choice["key"], "text": choice["text"], "chosen": choice["key"] in chosen}
             for choice in question["choices"]

@@ -5,10 +5,13 @@ grace (for the network); after that it is graded as of the deadline, with the an
 """
 
 import random
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from courses.models import Enrollment
 from courses.permissions import user_is_course_staff
@@ -17,7 +20,7 @@ from lms.errors import DomainError, NotPermitted
 
 from . import gift, selectors
 from .forms import BOARD_ASSESSMENT_MIN_OPTIONS, options_short_for_board
-from .grading import grade, validate_answers
+from .grading import QuestionKind, grade, validate_answers
 from .models import QuizAttempt, QuizPage
 from .presentation import graded_questions, present_questions
 
@@ -147,6 +150,57 @@ def _close(attempt: QuizAttempt, *, answers: dict, submitted_at: datetime, timed
     )
     if graded and result.passed and attempt.quiz.is_final:
         enrollment_final_test_pass(enrollment_id=attempt.enrollment_id, passed_at=submitted_at)
+
+
+class GradingError(DomainError):
+    """Why the written answers of an attempt cannot be graded as given, in words for the grader."""
+
+
+NOT_A_GRADER = "Only the course's instructors and reviewers grade its written answers."
+
+
+def essay_grade(*, attempt: QuizAttempt, user, grades: Mapping[str, tuple[Decimal, str]], now=None) -> QuizAttempt:
+    """Scores every essay of a submitted attempt (`grades`: question key -> score, comment) and grades the
+    attempt whole, once. Only the course's staff may grade, never the practitioner themself."""
+    now = now or timezone.now()
+    if not selectors.may_grade(user=user, attempt=attempt):
+        raise NotPermitted(NOT_A_GRADER)
+    if not attempt.awaits_grading:
+        raise GradingError("This attempt is not waiting for grading: its written answers have been graded.")
+    essays = {question["key"]: question for question in attempt.questions if question["kind"] == QuestionKind.ESSAY}
+    if set(grades) != set(essays):
+        raise GradingError("Give every written answer of the attempt a score.")
+    for key, (score, _comment) in grades.items():
+        points = Decimal(essays[key]["points"])
+        if not Decimal(0) <= score <= points:
+            raise GradingError(f"A score must lie between 0 and the question's {points.normalize():f} points.")
+    result = grade(
+        graded_questions(attempt.questions),
+        attempt.answers,
+        pass_mark_percent=attempt.pass_mark_percent,
+        essay_scores={key: score for key, (score, _comment) in grades.items()},
+    )
+    with transaction.atomic():
+        # The condition makes a second grader's form, sent at the same moment, change nothing.
+        graded = QuizAttempt.objects.filter(pk=attempt.pk, submitted_at__isnull=False, passed__isnull=True).update(
+            score=result.score,
+            max_score=result.max_score,
+            percent=result.percent,
+            passed=result.passed,
+            question_scores={key: str(score) for key, score in result.question_scores.items()},
+            essay_grades={
+                key: {"score": str(score), "comment": comment, "grader_id": user.pk, "graded_at": now.isoformat()}
+                for key, (score, comment) in grades.items()
+            },
+        )
+        if not graded:
+            raise GradingError("Another grader has just graded this attempt.")
+        if result.passed and attempt.quiz.is_final:
+            # The assessment is passed when its grade is known, which is when the course may complete.
+            enrollment_final_test_pass(enrollment_id=attempt.enrollment_id, passed_at=now)
+        log(instance=attempt, action="quizzes.essay_grade", user=user, data={"passed": result.passed})
+    attempt.refresh_from_db()
+    return attempt
 
 
 def quiz_questions_import(*, quiz: QuizPage, user, text: str, skip_permission_checks: bool = False) -> int:

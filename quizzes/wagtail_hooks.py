@@ -22,3 +22,8 @@ def quiz_header_buttons(page, user, view_name, next_url=None):
     yield Button("Analysis", reverse("quizzes_analysis", args=[page.pk]), icon_name="table", priority=80)
     yield Button("Import GIFT", reverse("quizzes_gift_import", args=[page.pk]), icon_name="upload", priority=81)
     yield Button("Export GIFT", reverse("quizzes_gift_export", args=[page.pk]), icon_name="download", priority=82)
+
+
+@hooks.register("register_log_actions")
+def register_quiz_log_actions(actions):
+    actions.register_action("quizzes.essay_grade", "Grade written answers", "Written answers graded")

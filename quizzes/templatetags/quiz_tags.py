@@ -32,6 +32,7 @@ def percent_shown(attempt) -> str:
     return plain_number(whole)
 
 
-def plain_number(value: Decimal) -> str:
+@register.filter
+def plain_number(value) -> str:
     """5.00 as "5", 4.50 as "4.5", 40 as "40"."""
-    return f"{value.normalize():f}"
+    return f"{Decimal(value).normalize():f}"
