@@ -92,3 +92,13 @@ def test_the_confirmation_email_and_page_name_the_site_not_the_host_or_the_accou
     page = BeautifulSoup(client.get(link).text, "html.parser").main.get_text(" ", strip=True)
     assert "Confirm that minh@example.com is your email address for Medical Massage CE." in page
     assert " user " not in page
+
+
+def test_the_page_after_sign_up_says_where_to_look_and_whom_to_write_to(client, home_page):
+    response = sign_up(client, "minh@example.com")
+
+    page = BeautifulSoup(client.get(response["Location"]).text, "html.parser")
+    assert page.title.get_text(strip=True).startswith("Check your inbox")
+    text = page.main.get_text(" ", strip=True)
+    assert "Follow the link in it to finish signing up to Medical Massage CE." in text
+    assert page.main.find("a", href="mailto:ce@example.com")
