@@ -27,7 +27,7 @@ class RevokeForm(forms.Form):
 
 @permission_required(REVOKE_PERMISSION, raise_exception=True)
 def index(request):
-    search_form = SearchForm(request.GET, placeholder="Search by code, email or name")
+    search_form = SearchForm(request.GET, placeholder="Code, email or name")
     query = search_form.cleaned_data["q"].strip() if search_form.is_valid() else ""
     certificates = Certificate.objects.select_related("enrollment__user", "reissued_as").order_by("-issued_at")
     if query:
