@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
 
@@ -25,22 +26,36 @@ def _editable_quiz(request, quiz_id) -> QuizPage:
 
 
 def gift_import(request, quiz_id):
-    """Adds the questions of a GIFT text to a new draft of the quiz; any bad line imports nothing."""
+    """Adds the questions of a GIFT text to a new draft of the quiz. Where questions are refused or lose
+    some of their HTML, the instructor reads the report and confirms first: nothing is saved before."""
     quiz = _editable_quiz(request, quiz_id)
     form = GiftImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    report, errors = None, []
     if request.method == "POST" and form.is_valid():
+        text, confirmed = form.cleaned_data["gift"], form.cleaned_data["confirmed"]
         try:
-            count = services.quiz_questions_import(quiz=quiz, user=request.user, text=form.cleaned_data["gift"])
+            report = services.quiz_questions_import_report(quiz=quiz, user=request.user, text=text)
+            if confirmed or not report.needs_confirmation:
+                count = services.quiz_questions_import(
+                    quiz=quiz, user=request.user, text=text, accept_refusals=confirmed
+                )
+                messages.success(
+                    request,
+                    f"Imported {count} question{pluralize(count)} into a new draft of “{quiz.title}”: "
+                    "review it, then publish.",
+                )
+                return redirect("wagtailadmin_pages:edit", quiz.pk)
         except gift.GiftError as error:
             errors = error.errors
-        else:
-            messages.success(
-                request, f"Imported {count} questions into a new draft of “{quiz.title}”: review it, then publish."
-            )
-            return redirect("wagtailadmin_pages:edit", quiz.pk)
-    context = {"quiz": quiz, "form": form, "gift_errors": errors}
-    return TemplateResponse(request, "quizzes/admin/gift_import.html", context, status=400 if errors else 200)
+    context = {
+        "quiz": quiz,
+        "form": form,
+        "gift_errors": errors,
+        "report": report if report and report.imported else None,
+        "text": form.cleaned_data.get("gift", "") if form.is_bound and form.is_valid() else "",
+    }
+    status = 400 if errors or form.errors else 200
+    return TemplateResponse(request, "quizzes/admin/gift_import.html", context, status=status)
 
 
 def gift_export(request, quiz_id):

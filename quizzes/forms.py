@@ -137,6 +137,8 @@ class GiftImportForm(forms.Form):
         help_text="Paste the questions, or choose a .gift or .txt file below.",
     )
     gift_file = forms.FileField(label="GIFT file", required=False)
+    # Set by the report's "Import" button: the instructor has read what is refused or changed.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     MAX_FILE_BYTES = 1_000_000
 

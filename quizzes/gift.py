@@ -88,16 +88,45 @@ class ImportedQuestion:
     removed_html: list[str]
 
 
+@dataclass(frozen=True)
+class Refusal:
+    line: int  # 0 for the file as a whole
+    reason: str
+
+    def __str__(self):
+        return f"Line {self.line}: {self.reason}" if self.line else self.reason
+
+
 @dataclass
 class ImportReport:
     """What an import would do, for the instructor to confirm before anything is saved."""
 
     imported: list[ImportedQuestion]
-    refused: list[str]  # "Line 12: reason"
+    refused: list[Refusal]
 
     @property
     def questions(self) -> list[tuple[str, dict]]:
         return [(question.block_type, question.value) for question in self.imported]
+
+    @property
+    def reformatted(self) -> list[ImportedQuestion]:
+        """The questions that lose some of their HTML on the way in."""
+        return [question for question in self.imported if question.removed_html]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether the instructor should see what is left out before anything is imported."""
+        return bool(self.refused or self.reformatted)
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(refusal) for refusal in self.refused]
+
+    def refuse(self, index: int, reason: str) -> None:
+        """Moves an importable question to the refused, for a rule of the quiz it goes into."""
+        question = self.imported.pop(index)
+        self.refused.append(Refusal(question.line, reason))
+        self.refused.sort(key=lambda refusal: refusal.line)
 
 
 @dataclass
@@ -124,11 +153,11 @@ def read(text: str) -> ImportReport:
         try:
             block_type, value = _question(chunk)
         except _Fault as fault:
-            refused.append(f"Line {fault.line}: {fault}")
+            refused.append(Refusal(fault.line, str(fault)))
         else:
             imported.append(ImportedQuestion(chunk.first_line, block_type, value, sorted(set(chunk.removed_html))))
     if not imported and not refused:
-        refused.append("No questions found.")
+        refused.append(Refusal(0, "No questions found."))
     return ImportReport(imported, refused)
 
 
@@ -136,7 +165,7 @@ def parse(text: str) -> list[tuple[str, dict]]:
     """The questions in `text` as (block type, block value) pairs; GiftError names each bad line."""
     report = read(text)
     if report.refused:
-        raise GiftError(report.refused)
+        raise GiftError(report.messages)
     return report.questions
 
 

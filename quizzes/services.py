@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.blocks import StreamValue
 from wagtail.log_actions import log
 
 from courses.models import Enrollment
@@ -203,28 +204,38 @@ def essay_grade(*, attempt: QuizAttempt, user, grades: Mapping[str, tuple[Decima
     return attempt
 
 
-def quiz_questions_import(*, quiz: QuizPage, user, text: str, skip_permission_checks: bool = False) -> int:
-    """Adds the questions of GIFT `text` to a new draft of the quiz and returns how many; GiftError
-    lists every reason not to (a bad line, a lock, a rule of final assessments), and nothing is saved."""
+def quiz_questions_import_report(*, quiz: QuizPage, user, text: str, skip_permission_checks: bool = False):
+    """What importing GIFT `text` into the quiz's latest draft would do, saving nothing: the questions
+    that can be imported and each refused one with its line and reason (a final assessment's rules
+    included), for the instructor to confirm."""
     if not skip_permission_checks and not quiz.permissions_for_user(user).can_edit():
         raise NotPermitted("Only the course's instructors and reviewers can import questions into this quiz.")
+    report = gift.read(text)
+    if quiz.get_latest_revision_as_object().is_final:
+        # Checked as the blocks they would become, which is how the editor checks them.
+        blocks = StreamValue(QuizPage.questions.field.stream_block, report.questions)
+        for index in sorted(options_short_for_board(blocks), reverse=True):
+            report.refuse(
+                index, f"A final assessment needs at least {BOARD_ASSESSMENT_MIN_OPTIONS} options per choice question."
+            )
+    return report
+
+
+def quiz_questions_import(
+    *, quiz: QuizPage, user, text: str, accept_refusals: bool = False, skip_permission_checks: bool = False
+) -> int:
+    """Adds the importable questions of GIFT `text` to a new draft of the quiz and returns how many.
+    Nothing is saved while questions are refused, unless the instructor has seen the refusals and
+    accepts them (`accept_refusals`); GiftError lists the reasons (a bad line, a lock, no question)."""
+    report = quiz_questions_import_report(
+        quiz=quiz, user=user, text=text, skip_permission_checks=skip_permission_checks
+    )
     lock = quiz.get_lock()
     if lock is not None and lock.for_user(user):
         raise gift.GiftError([str(lock.get_message(user) or "The quiz is locked.")])
-    questions = gift.parse(text)
+    if report.refused and not (accept_refusals and report.imported):
+        raise gift.GiftError(report.messages)
     draft = quiz.get_latest_revision_as_object()
-    first_new = len(draft.questions)
-    for question in questions:
-        draft.questions.append(question)
-    if draft.is_final:
-        short = [index for index in options_short_for_board(draft.questions) if index >= first_new]
-        if short:
-            raise gift.GiftError(
-                [
-                    f"Imported question {index - first_new + 1} has fewer than {BOARD_ASSESSMENT_MIN_OPTIONS} "
-                    "options, which a final assessment needs."
-                    for index in short
-                ]
-            )
+    draft.questions.extend(report.questions)
     draft.save_revision(user=user, log_action=True)
-    return len(questions)
+    return len(report.imported)
