@@ -49,11 +49,14 @@ def main():
     django.setup()
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from courses.models import CourseIndexPage, CoursePage
+
+    call_command("migrate", interactive=False, verbosity=0)  # the scratch schema in step with the checkout
 
     paths = args.paths or [
         http_load.relative(CourseIndexPage.objects.live().get().get_url()),
