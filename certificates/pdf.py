@@ -1,15 +1,26 @@
 """The certificate as a PDF worth framing: a Django template laid out by WeasyPrint, from the snapshot only."""
 
+import base64
 import hashlib
+import logging
 
 import segno
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
+from wagtail.images import get_image_model
 from weasyprint import HTML, Attachment
+
+from lms.models import default_provider
 
 from .models import Certificate
 from .selectors import absolute_url
+
+logger = logging.getLogger(__name__)
+
+# Renditions sized for print at about 300 dpi: a logo under an inch wide, a signature under two.
+LOGO_RENDITION = "max-600x240|format-png"
+SIGNATURE_RENDITION = "max-600x180|format-png"
 
 
 def certificate_html(certificate: Certificate, *, mark_revocation: bool = False) -> str:
@@ -22,8 +33,33 @@ def certificate_html(certificate: Certificate, *, mark_revocation: bool = False)
         "verify_url": verify_url,
         "qr_code": qr.svg_data_uri(scale=4, border=0, dark="#1d2b36"),
         "revoked": mark_revocation and certificate.revoked_at is not None,
+        "logo": _image_data_uri(certificate.snapshot["provider"].get("logo_id"), LOGO_RENDITION),
+        "signature": _image_data_uri(_signature_id(certificate.snapshot), SIGNATURE_RENDITION),
     }
     return render_to_string("certificates/pdf.html", context)
+
+
+def _signature_id(snapshot: dict) -> int | None:
+    """The provider's signature image, only while the signatory it belongs to is the one the certificate
+    names: another administrator's signature must never appear above their predecessor's name."""
+    provider = default_provider()
+    if provider.signature_id and provider.signatory_name.strip() == snapshot["signatory"]["name"].strip():
+        return provider.signature_id
+    return None
+
+
+def _image_data_uri(image_id: int | None, filter_spec: str) -> str:
+    """A PNG rendition of the image as a data: URI for WeasyPrint, or "" when there is none or its file
+    cannot be read (the certificate is printed without it rather than not at all)."""
+    image = get_image_model().objects.filter(pk=image_id).first() if image_id else None
+    if image is None:
+        return ""
+    try:
+        with image.get_rendition(filter_spec).file.open("rb") as file:
+            return "data:image/png;base64," + base64.b64encode(file.read()).decode()
+    except OSError as error:
+        logger.warning("Image %s left off a certificate: %s", image_id, error)
+        return ""
 
 
 def certificate_pdf(certificate: Certificate, *, mark_revocation: bool = False) -> bytes:

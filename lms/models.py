@@ -36,13 +36,23 @@ class ProviderSettings(BaseSiteSetting):
         max_length=200, blank=True, help_text="Who signs certificates for the provider: its administrator."
     )
     signatory_title = models.CharField(max_length=200, blank=True, default="Provider administrator")
+    signature = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The signatory's handwritten signature (a PNG with a transparent background prints best), "
+        "printed above the signature line of the certificates that name them.",
+    )
     logo = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Shown as the issuer's image in digital wallets that hold the signed credentials.",
+        help_text="Printed at the head of every certificate, and shown as the issuer's image in digital wallets "
+        "that hold the signed credentials.",
     )
 
     # NCBTMB asks approved providers for written registration, cancellation and refund policies, and
@@ -65,6 +75,7 @@ class ProviderSettings(BaseSiteSetting):
         FieldPanel("postal_address"),
         FieldPanel("signatory_name"),
         FieldPanel("signatory_title"),
+        FieldPanel("signature"),
         MultiFieldPanel(
             [
                 FieldPanel("registration_policy"),

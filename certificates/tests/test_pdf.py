@@ -6,12 +6,15 @@ import io
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from pypdf import PdfReader
+from wagtail_factories import ImageFactory
 
 from accounts.tests.factories import UserFactory
-from certificates.pdf import stored_pdf
+from certificates.pdf import certificate_html, certificate_pdf, stored_pdf
 from certificates.tests.factories import issued_certificate
+from lms.models import ProviderSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +108,40 @@ def test_a_revoked_certificate_downloads_marked_revoked_and_the_stored_original_
         kept = stored.read()
     assert kept == original and hashlib.sha256(kept).hexdigest() == certificate.pdf_sha256
     assert "REVOKED" not in pdf_text(kept)
+
+
+def test_the_pdf_prints_the_providers_logo_and_the_signatorys_signature(catalogue, django_capture_on_commit_callbacks):
+    logo = ImageFactory(file__width=800, file__height=200, file__format="PNG")
+    signature = ImageFactory(file__width=900, file__height=250, file__format="PNG")
+    ProviderSettings.objects.update(logo=logo, signature=signature)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = issued_certificate(catalogue)
+    certificate.refresh_from_db()
+
+    html = BeautifulSoup(certificate_html(certificate), "html.parser")
+    [page] = PdfReader(io.BytesIO(certificate.pdf.open("rb").read())).pages
+
+    assert html.select_one("img.logo")["src"].startswith("data:image/png;base64,")
+    assert html.select_one(".signature img")["alt"] == "Signature of Dana Whitfield, LMT"
+    assert len(page.images) == 2  # the logo and the signature; the QR code is drawn
+
+
+def test_a_signature_is_never_printed_above_another_signatorys_name(catalogue):
+    certificate = issued_certificate(catalogue)  # signed for the provider by Dana Whitfield, LMT
+    ProviderSettings.objects.update(signatory_name="Sam Ortiz, LMT", signature=ImageFactory(file__format="PNG"))
+
+    html = BeautifulSoup(certificate_html(certificate), "html.parser")
+
+    assert html.select_one(".signature img") is None
+    assert "Dana Whitfield, LMT" in html.select_one(".signature").get_text()
+
+
+def test_approval_numbers_and_the_code_are_printed_whole_never_broken_at_a_hyphen(catalogue):
+    long_number = "NCBTMB-2026-0451-1234-HOME-STUDY"
+    certificate = issued_certificate(catalogue)
+    certificate.snapshot["course"]["approvals"][0]["number"] = long_number
+    certificate.snapshot["course"]["approvals"][0]["title"] = "Manual Lymphatic Drainage after Surgery " * 4
+
+    text = pdf_text(certificate_pdf(certificate))
+
+    assert long_number in text and certificate.printed_code in text

@@ -65,6 +65,7 @@ from quizzes.services import attempt_start
 
 from . import reference, renewal_rules
 from .images import cover_png
+from .provider_marks import logo_png, signature_png
 
 EARLIER_DEMO_ADDRESS = ("localhost", 80)
 COURSES_DIR = Path(__file__).parent / "courses"
@@ -191,6 +192,19 @@ def _provider_settings(site, report):
         provider.full_clean()
         provider.save()
         report.created.extend(f"provider's {ProviderSettings._meta.get_field(name).verbose_name}" for name in blank)
+    # The logo and the administrator's signature that every certificate prints, where none is uploaded.
+    marks = {
+        "logo": ("Logo: Medical Massage CE (demo)", logo_png),
+        "signature": (f"Signature: {provider.signatory_name} (demo)", lambda: signature_png(provider.signatory_name)),
+    }
+    for name, (title, draw) in marks.items():
+        if getattr(provider, f"{name}_id") is None:
+            image = get_image_model()(title=title)
+            image.file = ImageFile(io.BytesIO(draw()), name=f"provider-{name}.png")
+            image.save()
+            setattr(provider, name, image)
+            provider.save(update_fields=[name])
+            report.created.append(f"provider's {name}")
 
 
 def _licence_number_patterns(boards, report):

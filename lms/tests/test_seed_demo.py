@@ -130,6 +130,16 @@ class DemoSiteTests(TestCase):
         valid = certificates.get(revoked_at__isnull=True)
         assert valid.enrollment.completed_at and valid.enrollment.final_test_passed_at
 
+    def test_the_demo_certificates_print_the_providers_logo_and_the_administrators_signature(self):
+        provider = ProviderSettings.for_site(Site.objects.get(is_default_site=True))
+        certificate = Certificate.objects.filter(revoked_at__isnull=True).first()
+
+        page = BeautifulSoup(certificate_html(certificate), "html.parser")
+
+        assert provider.logo and provider.signature
+        assert page.select_one("img.logo") is not None
+        assert page.select_one(".signature img")["alt"] == f"Signature of {provider.signatory_name}"
+
     def test_demo_approval_numbers_are_marked_as_demo_data(self):
         numbers = CourseApproval.objects.values_list("number", flat=True)
 
