@@ -46,6 +46,13 @@ class QuizPage(DeletedWhollyOrNotAtAll, Page):
         choices=AnswerReveal.choices,
         default=AnswerReveal.AFTER_PASSING,
     )
+    mark_wrong_questions = models.BooleanField(
+        "say which questions were wrong",
+        default=False,
+        help_text="After an attempt, name the questions that did not earn full points, without their right "
+        "answers, even while the answers stay hidden. Leave off for a final assessment whose questions "
+        "are drawn again for the next attempt.",
+    )
     shuffle_questions = models.BooleanField(default=True)
     shuffle_choices = models.BooleanField(
         default=True, help_text="Off: choices appear as written, so vary where the right one stands."
@@ -61,6 +68,7 @@ class QuizPage(DeletedWhollyOrNotAtAll, Page):
                     [FieldPanel("pass_mark_percent"), FieldPanel("max_attempts"), FieldPanel("wait_minutes")]
                 ),
                 FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("reveal")]),
+                FieldPanel("mark_wrong_questions"),
                 FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_choices")]),
             ],
             heading="Rules",

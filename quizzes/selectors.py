@@ -13,6 +13,7 @@ from functools import cached_property
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.images import get_image_model
+from wagtail.models import Page
 
 from courses.models import Enrollment
 from courses.permissions import page_permission_policy, user_is_course_staff
@@ -191,27 +192,35 @@ def attempt_detail(*, attempt: QuizAttempt) -> dict:
             final_passed=attempt.enrollment.final_test_passed_at is not None,
         )
     reveal = bool(standing and standing.answers_revealed)
+    # Which questions earned full points says nothing of what their right answers are.
+    marked = reveal or bool(standing and attempt.quiz.mark_wrong_questions)
+    questions = [
+        question_for_display(
+            question,
+            number=number,
+            answer=attempt.answers.get(question["key"]),
+            # Through our own view: a rendition's address carries the file's name, which may name the answer.
+            image_url=reverse("quizzes:question_image", args=[attempt.pk, question["key"]])
+            if question["image_id"]
+            else None,
+            reveal=reveal,
+            # A question's own score would tell which answers were right: shown only with the answers.
+            score=attempt.question_scores.get(question["key"]) if reveal else None,
+            essay_grade=attempt.essay_grades.get(question["key"]),
+            outcome=_outcome(question, attempt) if marked else None,
+        )
+        for number, question in numbered(attempt.questions)
+    ]
     return {
         "attempt": attempt,
         "quiz": attempt.quiz,
         "standing": standing,
         "revealed": reveal,
-        "questions": [
-            question_for_display(
-                question,
-                number=number,
-                answer=attempt.answers.get(question["key"]),
-                # Through our own view: a rendition's address carries the file's name, which may name the answer.
-                image_url=reverse("quizzes:question_image", args=[attempt.pk, question["key"]])
-                if question["image_id"]
-                else None,
-                reveal=reveal,
-                # A question's own score would tell which answers were right: shown only with the answers.
-                score=attempt.question_scores.get(question["key"]) if reveal else None,
-                essay_grade=attempt.essay_grades.get(question["key"]),
-            )
-            for number, question in numbered(attempt.questions)
+        "questions": questions,
+        "not_full_marks": [
+            str(question["number"]) for question in questions if question["outcome"] in ("partly", "wrong")
         ],
+        "next_page": next_in_course(attempt.quiz) if attempt.passed and not attempt.quiz.is_final else None,
     }
 
 
@@ -267,6 +276,20 @@ def essays_to_grade(*, attempt: QuizAttempt) -> list[dict]:
     ]
 
 
+def _outcome(question: dict, attempt: QuizAttempt) -> str | None:
+    """ "right", "partly" or "wrong" for a graded question; None for a description or an essay still to grade."""
+    score = attempt.question_scores.get(question["key"])
+    if question["kind"] == QuestionKind.DESCRIPTION or score is None:
+        return None
+    score, points = Decimal(score), Decimal(question["points"])
+    return "right" if score >= points else "partly" if score > 0 else "wrong"
+
+
+def next_in_course(page):
+    """The live lesson or quiz after `page` in its course's syllabus, if any."""
+    return Page.objects.sibling_of(page).live().filter(path__gt=page.path).order_by("path").first()
+
+
 def quiz_preview(*, quiz: QuizPage) -> dict:
     """Every question with its answers, for editors."""
     questions = every_question(quiz.questions, rng=random.SystemRandom())
@@ -319,7 +342,15 @@ def _images_for(questions) -> dict:
 
 
 def question_for_display(
-    question: dict, *, number: int | None, answer, image_url, reveal: bool, score, essay_grade: dict | None = None
+    question: dict,
+    *,
+    number: int | None,
+    answer,
+    image_url,
+    reveal: bool,
+    score,
+    essay_grade: dict | None = None,
+    outcome: str | None = None,
 ) -> dict:
     """A presented question as a template may show it: right answers and feedback only if `reveal`.
     A description has no `number`: it asks nothing. An essay's grade and its grader's comment are the
@@ -344,6 +375,7 @@ def question_for_display(
         "image_alt": question["image_alt"],
         "points": question["points"],
         "score": score,
+        "outcome": outcome,
         "response": answer if kind in TYPED_KINDS and isinstance(answer, str) else "",
         "essay_grade": {"score": Decimal(essay_grade["score"]), "comment": essay_grade["comment"]}
         if essay_grade

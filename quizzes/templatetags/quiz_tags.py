@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
+from credits.presentation import and_list
+
 register = template.Library()
 
 
@@ -18,6 +20,9 @@ def attempt_score(attempt) -> str:
     if attempt.awaits_grading:
         return f"{plain_number(attempt.score)} of {plain_number(attempt.max_score)} points so far, before grading"
     return f"{plain_number(attempt.score)} of {plain_number(attempt.max_score)} points ({percent_shown(attempt)}%)"
+
+
+register.filter("and_list", and_list)
 
 
 @register.inclusion_tag("quizzes/includes/attempt_status.html")

@@ -5,8 +5,10 @@ import re
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
+from courses.tests.factories import LessonPageFactory
 from quizzes.models import QuizAttempt
 from quizzes.presentation import right_answers
 from quizzes.templatetags.quiz_tags import attempt_score
@@ -66,3 +68,55 @@ def test_the_result_and_the_quiz_page_show_five_of_twelve_as_forty_two_percent(c
     result = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
     assert "5 of 12 points (42%)" in result and "41.66" not in result
     assert "5 of 12 points (42%)" in client.get(quiz.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_failed_attempt_names_its_wrong_questions_without_their_answers_where_the_quiz_allows_it(
+    course, enrollment, client
+):
+    quiz = QuizPageFactory(
+        parent=course,
+        mark_wrong_questions=True,
+        reveal="after_passing",
+        questions=[single_choice(prompt=f"Question {n}?", right=f"Right {n}") for n in range(4)],
+    )
+    client.force_login(enrollment.user)
+    attempt = start(client, quiz)
+
+    client.post(reverse("certificates:submit_attempt", args=[attempt.pk]), answers_right_up_to(attempt, 2))
+
+    page = BeautifulSoup(client.get(reverse("quizzes:attempt", args=[attempt.pk])).content, "html.parser")
+    text = " ".join(page.text.split())
+    assert "Questions 3 and 4 did not earn full points; the right answers are not shown." in text
+    badges = [legend.select_one(".badge").text for legend in page.select("legend")]
+    assert badges == ["Right", "Right", "Wrong", "Wrong"]
+    assert "Right answer" not in text  # no choice is marked as the right one
+
+
+@pytest.mark.django_db
+def test_by_default_a_failed_final_names_no_question(course, enrollment, client):
+    quiz = QuizPageFactory(parent=course, questions=[single_choice(prompt=f"Question {n}?") for n in range(4)])
+    client.force_login(enrollment.user)
+    attempt = start(client, quiz)
+
+    client.post(reverse("certificates:submit_attempt", args=[attempt.pk]), answers_right_up_to(attempt, 1))
+
+    page = BeautifulSoup(client.get(reverse("quizzes:attempt", args=[attempt.pk])).content, "html.parser")
+    assert "did not earn full points" not in page.text
+    assert not page.select("legend .badge")
+
+
+@pytest.mark.django_db
+def test_a_passed_knowledge_check_leads_on_to_the_next_lesson(course, enrollment, client):
+    quiz = QuizPageFactory(parent=course, kind="knowledge_check")
+    following = LessonPageFactory(parent=course, title="Lesson after the check")
+    client.force_login(enrollment.user)
+    attempt = start(client, quiz)
+
+    client.post(
+        reverse("certificates:submit_attempt", args=[attempt.pk]), answer_form(right_answers(attempt.questions))
+    )
+
+    page = BeautifulSoup(client.get(reverse("quizzes:attempt", args=[attempt.pk])).content, "html.parser")
+    link = page.select_one(f"a[href='{following.url}']")
+    assert link is not None and link.text == "Lesson after the check"
