@@ -8,6 +8,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from lms.exports import GuardedSpreadsheetExportMixin
 
 from .models import CourseEvaluation
+from .models.learning import EVALUATION_HEADINGS
 from .selectors import evaluation_results
 
 evaluation_permissions = ModelPermissionPolicy(CourseEvaluation)
@@ -29,7 +30,7 @@ class EvaluationReportView(GuardedSpreadsheetExportMixin, ReportView):
         Column("title", label="Course"),
         Column("responses", label="Evaluations"),
         Column("favourable_share", label="Favorable answers"),
-        *[Column(f"mean_{name}", label=statement) for name, statement in CourseEvaluation.STATEMENTS.items()],
+        *[Column(f"mean_{name}", label=heading) for name, heading in EVALUATION_HEADINGS.items()],
     ]
     list_export = ["title", "responses", "favourable_share", *[f"mean_{name}" for name in CourseEvaluation.STATEMENTS]]
     export_headings = {

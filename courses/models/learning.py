@@ -94,6 +94,13 @@ EVALUATION_STATEMENTS = {
     "instructor_clear": "The instructor presented the material clearly.",
     "useful_in_practice": "I will use what I learned in my practice.",
 }
+# The same statements in a few words, for a table's column heads; downloads keep the sentences.
+EVALUATION_HEADINGS = {
+    "objectives_met": "Objectives met",
+    "content_accurate": "Accurate, unbiased",
+    "instructor_clear": "Clear instructor",
+    "useful_in_practice": "Useful in practice",
+}
 
 
 class CourseEvaluation(models.Model):
