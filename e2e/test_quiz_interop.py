@@ -71,6 +71,7 @@ def test_a_moodle_bank_is_imported_answered_graded_and_the_practitioner_reads_th
     teacher = logged_in_page(instructor)
     teacher.set_viewport_size({"width": width, "height": 800})
     teacher.goto(f"{live_server.url}/admin/pages/{final.pk}/edit/")
+    assert_accessible(teacher, "quiz editor, no question yet")
     teacher.locator("header").get_by_role("button", name="Actions").click()  # the page's header menu
     with teacher.expect_navigation(url="**" + reverse("quizzes_gift_import", args=[final.pk])):
         teacher.get_by_role("link", name="Import GIFT").click()
@@ -126,6 +127,7 @@ def test_a_moodle_bank_is_imported_answered_graded_and_the_practitioner_reads_th
 
     # The instructor finds the attempt in the Grading queue, reads the answer beside the guidance and grades it.
     teacher.goto(live_server.url + "/admin/")
+    assert_accessible(teacher, "instructor's dashboard")
     if width < 800:  # the admin's menu folds away on a phone
         teacher.get_by_role("button", name="Toggle sidebar").click()
     teacher.get_by_role("link", name="Grading").click()
