@@ -40,8 +40,11 @@ def certificate_html(certificate: Certificate, *, mark_revocation: bool = False)
 
 
 def _signature_id(snapshot: dict) -> int | None:
-    """The provider's signature image, only while the signatory it belongs to is the one the certificate
-    names: another administrator's signature must never appear above their predecessor's name."""
+    """The signature on file when the certificate was issued. Certificates issued before signatures were
+    kept take the provider's current one, only while its signatory is the one the certificate names:
+    another administrator's signature must never appear above their predecessor's name."""
+    if "signature_id" in snapshot["signatory"]:
+        return snapshot["signatory"]["signature_id"]
     provider = default_provider()
     if provider.signature_id and provider.signatory_name.strip() == snapshot["signatory"]["name"].strip():
         return provider.signature_id

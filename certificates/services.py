@@ -312,7 +312,12 @@ def _provider_snapshot(provider: ProviderSettings, *, number: str) -> dict:
             "number": number,
             "logo_id": provider.logo_id,  # the credential's issuer image, rendered when it is signed
         },
-        "signatory": {"name": provider.signatory_name, "title": provider.signatory_title},
+        "signatory": {
+            "name": provider.signatory_name,
+            "title": provider.signatory_title,
+            # The signature on file as the certificate is issued, so a later signatory's never prints on it.
+            "signature_id": provider.signature_id,
+        },
     }
 
 

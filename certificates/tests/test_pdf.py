@@ -136,6 +136,18 @@ def test_a_signature_is_never_printed_above_another_signatorys_name(catalogue):
     assert "Dana Whitfield, LMT" in html.select_one(".signature").get_text()
 
 
+def test_a_certificate_keeps_the_signature_it_was_issued_with(catalogue):
+    signed_with = ImageFactory(file__format="PNG")
+    ProviderSettings.objects.update(signature=signed_with)
+    certificate = issued_certificate(catalogue)
+    ProviderSettings.objects.update(signatory_name="Sam Ortiz, LMT", signature=ImageFactory(file__format="PNG"))
+
+    html = BeautifulSoup(certificate_html(certificate), "html.parser")
+
+    assert certificate.snapshot["signatory"]["signature_id"] == signed_with.pk
+    assert html.select_one(".signature img")["alt"] == "Signature of Dana Whitfield, LMT"
+
+
 def test_approval_numbers_and_the_code_are_printed_whole_never_broken_at_a_hyphen(catalogue):
     long_number = "NCBTMB-2026-0451-1234-HOME-STUDY"
     certificate = issued_certificate(catalogue)
