@@ -44,6 +44,8 @@ DRAFTAIL_UNNAMED = ("aria-input-field-name", "public-DraftEditor-content")
 
 
 def assert_accessible(page, name):
+    # Wagtail's admin fades panels and messages in: colors read mid-fade are not the page's colors.
+    page.wait_for_function("() => document.getAnimations().every(animation => animation.playState !== 'running')")
     violations = Axe().run(page).response["violations"]
     serious = [
         (violation["id"], node["html"][:160])
