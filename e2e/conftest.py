@@ -76,7 +76,9 @@ def _wait_for_live_server_requests():
 def demo_site(live_server, settings, tmp_path):
     """The seeded demo on a live server, its credentials signed with a key seed_demo creates, as in
     development. Tests using it mark themselves django_db(transaction=True, serialized_rollback=True),
-    so the tests after them find Wagtail's initial pages again."""
+    so the tests after them find Wagtail's initial pages again. Its address is the live server's, as
+    `make run` gives the demo the address it serves, so every link it prints leads back to it."""
+    settings.BASE_URL = live_server.url
     settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "demo-signing-key.pem")
     call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server.url
