@@ -14,9 +14,7 @@ from courses.completion import completion_blockers
 from courses.models import Enrollment
 from courses.selectors import enrollment_completion_state
 from courses.services import REVIEWERS, enrollment_completion_record
-from credits.selectors import credit_entries
 from credits.services import (
-    entry_supersede,
     ledger_certificate_reissue,
     ledger_certificate_withdraw,
     ledger_record_certificate,
@@ -223,10 +221,7 @@ def certificate_reissue(
             user=by,
             data={"reason": reason, "new": new.code, "was_revoked": was_revoked},
         )
-        if was_revoked:
-            _ledger_reinstate(old=old, new=new, reason=reason, by=by)
-        else:
-            ledger_certificate_reissue(old_code=old.code, new_code=new.code, reason=reason, by=by)
+        ledger_certificate_reissue(old_code=old.code, new_code=new.code, reason=reason, by=by)
         _after_issue(new)
         if not was_revoked:
             old.revoked_at, old.revoked_by = now, by
@@ -234,16 +229,6 @@ def certificate_reissue(
             old.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
             _after_revocation(old)
     return new
-
-
-def _ledger_reinstate(*, old: Certificate, new: Certificate, reason: str, by) -> None:
-    """The revoked certificate's entries were withdrawn with it; each is superseded by one under the new
-    code that counts again, so the completion keeps one set of entries, the withdrawn ones still on record."""
-    withdrawn = credit_entries(user=old.enrollment.user).filter(certificate_code=old.code, is_superseded=False)
-    for entry in withdrawn:
-        entry_supersede(
-            entry=entry, reason=reason, by=by, certificate_code=new.code, withdrawn_at=None, withdrawn_reason=""
-        )
 
 
 def _original_certificate(enrollment) -> Certificate | None:

@@ -63,14 +63,21 @@ def ledger_certificate_withdraw(*, certificate_code: str, reason: str, by=None) 
 
 def ledger_certificate_reissue(*, old_code: str, new_code: str, reason: str, by=None) -> list[CreditEntry]:
     """A reissued certificate takes over its predecessor's entries: one new entry supersedes each old one,
-    so the completion keeps one set of entries that counts."""
+    so the completion keeps one set of entries that counts.
+
+    The new certificate is valid, so its entries count whether or not the old one was revoked: a withdrawal
+    belongs to the revoked certificate and stays on its (now superseded) entries, never copied forward."""
     created = []
     with transaction.atomic():
         old_entries = CreditEntry.objects.select_for_update(of=("self",)).filter(
             certificate_code=old_code, superseded_by__isnull=True
         )
         for old in old_entries.prefetch_related("categories"):
-            created.append(entry_supersede(entry=old, reason=reason, by=by, certificate_code=new_code))
+            created.append(
+                entry_supersede(
+                    entry=old, reason=reason, by=by, certificate_code=new_code, withdrawn_at=None, withdrawn_reason=""
+                )
+            )
     return created
 
 
