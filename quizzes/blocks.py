@@ -219,7 +219,10 @@ class ShortAnswerQuestionBlock(QuestionBlock):
 
 
 class NumericalAnswerBlock(blocks.StructBlock):
-    value = blocks.DecimalBlock()
+    # Empty: any other number (Moodle's `*` answer), so that a wrong number can get its own feedback.
+    value = blocks.DecimalBlock(
+        required=False, help_text="Leave empty for any other number: it earns 0% and gives its feedback."
+    )
     tolerance = blocks.DecimalBlock(
         default=Decimal(0), min_value=Decimal(0), help_text="Answers this far either side of the value are right too."
     )
@@ -239,8 +242,16 @@ class NumericalQuestionBlock(QuestionBlock):
     kind = QuestionKind.NUMERICAL
 
     def question_errors(self, value):
-        if not any(answer["weight"] > 0 for answer in value["answers"]):
+        numbers = [answer for answer in value["answers"] if answer["value"] is not None]
+        others = [answer for answer in value["answers"] if answer["value"] is None]
+        if not any(answer["weight"] > 0 for answer in numbers):
             return {"answers": ValidationError("At least one answer must earn more than 0%.")}
+        if len(others) > 1 or any(answer["weight"] != 0 for answer in others):
+            return {
+                "answers": ValidationError(
+                    "Only one answer may be left without a number (any other number), and it earns 0%."
+                )
+            }
         return {}
 
     class Meta:

@@ -2,16 +2,17 @@
 
 Read as Moodle's `question/format/gift/format.php` reads it: no braces is a description, `{}` an
 essay, `{#...}` numerical (`value:tolerance`, `min..max`, several `=%w%` answers, decimal point or
-comma), `{T}`/`{FALSE#if wrong#if right}` true/false, `~` answers multiple choice (single choice
-when some answer is `=`, any `=` earning full marks; multiple select graded by its `%weight%`s when
-none is), `=left -> right` on every answer matching (`= -> x` an extra wrong right-hand item), and
-only `=` answers short answer (`=%50%close`). Per-answer feedback (`#`), general feedback as the
-explanation (`####`), titles (`::title::`), comments (`//`), `$CATEGORY:` lines (ignored), a format
-tag (`[html]`, `[plain]`, `[moodle]`, `[markdown]`) at the start of the question text and of each
-answer, feedback, matching item and general feedback, and the escapes `\\~ \\= \\# \\{ \\} \\: \\n
-\\\\`; any other backslash is kept as written, so TeX such as `\\(\\frac\\{1\\}\\{2\\}\\)` reads
-`\\(\\frac{1}{2}\\)`. Weights are read onto the choices (`weight`), and extra right-hand items onto
-`distractors`, so an imported question is graded as Moodle grades it.
+comma, `~#feedback` for any other number at 0%), `{T}`/`{FALSE#if wrong#if right}` true/false, `~`
+answers multiple choice (single choice when some answer is `=`, any `=` earning full marks; multiple
+select graded by its `%weight%`s when none is), `=left -> right` on every answer matching (`= -> x`
+an extra wrong right-hand item), and only `=` answers short answer (`=%50%close`). Per-answer
+feedback (`#`), general feedback as the explanation (`####`), titles (`::title::`), comments (`//`),
+`$CATEGORY:` lines (ignored), a format tag (`[html]`, `[plain]`, `[moodle]`, `[markdown]`) at the
+start of the question text and of each answer, feedback, matching item and general feedback, and the
+escapes `\\~ \\= \\# \\{ \\} \\: \\n \\\\`; any other backslash is kept as written, so TeX such as
+`\\(\\frac\\{1\\}\\{2\\}\\)` reads `\\(\\frac{1}{2}\\)`. Weights are read onto the choices
+(`weight`), and extra right-hand items onto `distractors`, so an imported question is graded as
+Moodle grades it.
 
 HTML in an `[html]` question keeps what the allow-list can keep safely (paragraphs, bold, italic,
 links to http, https and mailto addresses, lists, pre/code, sub/sup); an image by URL is not
@@ -329,8 +330,8 @@ def _answers(body: str, *, chunk: _Chunk, offset: int, is_html: bool) -> tuple[s
 
 def _true_false(parts: list[str], is_html: bool, chunk: _Chunk) -> tuple[str, dict]:
     answer = _TRUE_FALSE[parts[0].strip().lower()]
-    if_wrong = _plain(parts[1], is_html, chunk) if len(parts) > 1 else ""
-    if_right = _plain(parts[2], is_html, chunk) if len(parts) > 2 else ""
+    if_wrong = _plain(*_formatted(parts[1], is_html), chunk) if len(parts) > 1 else ""
+    if_right = _plain(*_formatted(parts[2], is_html), chunk) if len(parts) > 2 else ""
     return "true_false", {
         "answer": answer,
         "feedback_if_true": if_right if answer else if_wrong,
@@ -452,10 +453,15 @@ def _number(text: str, line: int) -> Decimal:
 
 
 def _numerical(body: str, *, chunk: _Chunk, offset: int) -> tuple[str, dict]:
-    """`{#3.5:0.1}`, `{#1..5}` or `{#=%100%3:0 #exact =%50%3:1 #close}`."""
+    """`{#3.5:0.1}`, `{#1..5}` or `{#=%100%3:0 #exact =%50%3:1 #close ~#wrong}`: as Moodle reads it,
+    everything from the first `~` is the feedback for any other number, which earns 0%."""
     hash_at = body.index("#")
     rest = body[hash_at + 1 :]
     line = chunk.line_at(offset)
+    catch_all = None
+    if (tilde := _unescaped(rest, "~")) >= 0:
+        catch_all = _catch_all(rest[tilde + 1 :], chunk=chunk, line=chunk.line_at(offset + tilde))
+        rest = rest[:tilde]
     if _unescaped(rest, "=") >= 0:
         first = _unescaped(rest, "=")
         raws, index = [], first
@@ -467,8 +473,6 @@ def _numerical(body: str, *, chunk: _Chunk, offset: int) -> tuple[str, dict]:
         raws = [(rest, line)]
     answers = []
     for raw, answer_line in raws:
-        if _unescaped(raw, "~") >= 0:
-            raise _Fault(answer_line, "A numerical question's answers are marked with =, not ~.")
         weight, raw = _weight(raw, answer_line)
         number, *feedback = _split(raw, "#")
         feedback, feedback_html = _formatted("#".join(feedback), False)
@@ -499,7 +503,17 @@ def _numerical(body: str, *, chunk: _Chunk, offset: int) -> tuple[str, dict]:
         )
     if not any(answer["weight"] > 0 for answer in answers):
         raise _Fault(line, "A numerical question needs an answer worth more than 0%.")
-    return "numerical", {"answers": answers}
+    return "numerical", {"answers": answers + ([catch_all] if catch_all else [])}
+
+
+def _catch_all(raw: str, *, chunk: _Chunk, line: int) -> dict:
+    """`~#feedback`: any other number, at 0%, with its feedback (the answer Moodle calls `*`)."""
+    number, *feedback = _split(raw, "#")
+    if _unescape(number):
+        raise _Fault(line, "A ~ answer in a numerical question stands for any other number: write only ~#feedback.")
+    feedback, feedback_html = _formatted("#".join(feedback), False)
+    feedback = _plain(feedback, feedback_html, chunk)
+    return {"value": None, "tolerance": Decimal(0), "weight": Decimal(0), "feedback": feedback}
 
 
 def _validate(block_type: str, value: dict, *, line: int) -> None:
@@ -619,7 +633,10 @@ def _export_question(block, number: int) -> str:
             f"={_weight_mark(answer['weight'])}{_decimal(answer['value'])}:{_decimal(answer['tolerance'])}"
             f"{_feedback(answer)}"
             for answer in value["answers"]
+            if answer["value"] is not None
         ]
+        # As Moodle writes its `*` answer; last, since import reads everything after a ~ as its feedback.
+        answers += [f"~#{_escape_text(answer['feedback'])}" for answer in value["answers"] if answer["value"] is None]
         return f"{comment}{head} {{#\n" + "\n".join(answers) + f"{explanation}\n}}"
     elif _weighted(value):
         answers = [_weighted_choice(block.block_type, choice) for choice in value["choices"]]

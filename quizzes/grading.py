@@ -49,7 +49,7 @@ class Choice:
 @dataclass(frozen=True)
 class AcceptedAnswer:
     """A short answer's accepted text (`*` matches any run of characters, `\\*` is a star) or a numerical
-    answer's value and tolerance, with the percent of the points it earns."""
+    answer's value and tolerance (no value: any other number), with the percent of the points it earns."""
 
     weight: Decimal
     text: str = ""
@@ -247,7 +247,13 @@ def best_matching_answer(question: Question, response: str) -> int | None:
     """The index of the best-graded accepted answer that a short-answer or numerical response matches."""
     if question.kind == QuestionKind.NUMERICAL:
         number = read_number(response)
-        matches = (number is not None and abs(number - answer.value) <= answer.tolerance for answer in question.answers)
+        matches = [
+            number is not None and answer.value is not None and abs(number - answer.value) <= answer.tolerance
+            for answer in question.answers
+        ]
+        if number is not None and not any(matches):
+            # Any other number: the answer without a value, if the question has one.
+            matches = [answer.value is None for answer in question.answers]
     else:
         matches = (
             short_answer_matches(answer.text, response, case_sensitive=question.case_sensitive)

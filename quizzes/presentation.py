@@ -109,7 +109,7 @@ def _snapshot(block, *, rng: random.Random, shuffle_choices: bool) -> dict:
     elif kind == QuestionKind.NUMERICAL:
         question["answers"] = [
             {
-                "value": str(answer["value"]),
+                "value": None if answer["value"] is None else str(answer["value"]),
                 "tolerance": str(answer["tolerance"]),
                 "weight": str(answer["weight"]),
                 "feedback": answer["feedback"],
@@ -210,7 +210,8 @@ def right_answers(snapshot: list[dict]) -> dict:
         elif kind == QuestionKind.SHORT_ANSWER:
             answers[key] = short_answer_example(question)
         elif kind == QuestionKind.NUMERICAL:
-            answers[key] = max(question["answers"], key=lambda answer: Decimal(answer["weight"]))["value"]
+            numbers = [answer for answer in question["answers"] if answer["value"] is not None]
+            answers[key] = max(numbers, key=lambda answer: Decimal(answer["weight"]))["value"]
         elif kind == QuestionKind.ESSAY:
             answers[key] = "An answer for the grader to score."
         elif kind == QuestionKind.DESCRIPTION:

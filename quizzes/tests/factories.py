@@ -76,9 +76,12 @@ def short_answer(prompt="Which muscle elevates the scapula along with the upper 
     return ("short_answer", {**value, "answers": answers, "case_sensitive": False})
 
 
-def numerical(prompt="How many minutes make one CE hour?", value="50", tolerance="0", **kwargs):
-    answer = {"value": Decimal(value), "tolerance": Decimal(tolerance), "weight": Decimal(100), "feedback": ""}
-    return ("numerical", {**_question(prompt, explanation="Boards count 50 minutes.", **kwargs), "answers": [answer]})
+def numerical(prompt="How many minutes make one CE hour?", value="50", tolerance="0", any_other=None, **kwargs):
+    """`any_other`: the feedback for any other number, which earns 0% (Moodle's `*` answer)."""
+    answers = [{"value": Decimal(value), "tolerance": Decimal(tolerance), "weight": Decimal(100), "feedback": ""}]
+    if any_other is not None:
+        answers.append({"value": None, "tolerance": Decimal(0), "weight": Decimal(0), "feedback": any_other})
+    return ("numerical", {**_question(prompt, explanation="Boards count 50 minutes.", **kwargs), "answers": answers})
 
 
 def essay(prompt="Explain why deep pressure is avoided over an acute DVT.", grader_info="Mentions embolism.", **kwargs):

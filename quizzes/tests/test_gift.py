@@ -10,6 +10,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from wagtail.blocks import StreamValue
 
 from accounts.tests.factories import UserFactory
 from courses.services import INSTRUCTORS, authoring_roles_setup
@@ -149,7 +150,7 @@ def test_format_tags_are_read_on_every_answer_and_feedback():
 
 
 def test_format_tags_on_matching_items_and_general_feedback():
-    # test_import_match, and test_import_truefalse's "####[html]" general feedback
+    # test_import_match, and test_import_shortanswer_with_general_feedback's "####[html]" general feedback
     text = (
         "::Moodle activities::[html]Match the <b>activity</b> to the description.{\n"
         "=[html]An activity supporting asynchronous discussions. -> Forum\n"
@@ -197,7 +198,8 @@ def test_one_full_weight_beside_negative_ones_is_still_multiple_select():
 
 @weighted_choices
 def test_several_right_answers_beside_a_wrong_one_are_single_choice():
-    # test_import_multichoice with several "=": each "=" has fraction 1
+    # our own case, after the old simpletest/testgiftformat.php sample "{ =Right =Correct ~Wrong ~Incorrect }":
+    # each "=" has fraction 1 and the question stays single answer
     (block_type, value), *_ = gift.parse("When? {= spring = summer ~ easter}")
 
     assert block_type == "single_choice"
@@ -209,7 +211,7 @@ def test_several_right_answers_beside_a_wrong_one_are_single_choice():
 
 
 def test_an_arrow_inside_a_choice_is_text_when_the_question_has_wrong_answers():
-    # test_import_multichoice_with_arrow (MDL-...): "->" in a ~ question is multichoice
+    # our own case: format.php decides matching only when no answer is marked ~, so "->" here is text
     (block_type, value), *_ = gift.parse("Which is the sequence? {=a -> b -> c ~c -> b -> a ~b -> a -> c}")
 
     assert block_type == "single_choice"
@@ -217,14 +219,23 @@ def test_an_arrow_inside_a_choice_is_text_when_the_question_has_wrong_answers():
 
 
 def test_backslashes_that_escape_nothing_are_kept():
-    # test_import_backslash: "Wrong \\ 2" and an answer that is a lone backslash
+    # "Wrong \ 2" is from the old simpletest/testgiftformat.php sample; the lone-backslash answer "= \\"
+    # from examples.txt's "GIFT Control Characters" (test_import_backslash itself is below)
     (_, value), *_ = gift.parse("Backslash? {=\\\\ ~Wrong \\ 2 ~\\=}")
 
     assert [c["text"] for c in value["choices"]] == ["\\", "Wrong \\ 2", "="]
 
 
+@new_types
+def test_import_backslash():
+    # test_import_backslash (MDL-34171): "A \\ B \\\\ C" reads "A \ B \\ C"
+    (block_type, value), *_ = gift.parse("::double backslash:: A \\\\ B \\\\\\\\ C{}")
+
+    assert (block_type, value["prompt"].source) == ("essay", "<p>A \\ B \\\\ C</p>")
+
+
 def test_escaped_tex_keeps_its_backslashes():
-    # test_import_pre_content / the TeX fixture: \(\frac\{1\}\{2\}\)
+    # our own case (Moodle has no TeX fixture): \{ and \} are escapes, the other backslashes are text
     (_, value), *_ = gift.parse("What is \\(\\frac\\{1\\}\\{2\\}\\) as a decimal? {=0.5 ~0.2 ~2}")
 
     assert value["prompt"].source == "<p>What is \\(\\frac{1}{2}\\) as a decimal?</p>"
@@ -253,7 +264,7 @@ def test_html_keeps_links_lists_and_code_and_reports_what_it_removed():
 
 @new_types
 def test_short_answer_with_weights():
-    # test_import_shortanswer
+    # after examples.txt's "Jesus' hometown (Short answer ex.)"; test_import_shortanswer is below
     text = "::Q5:: Who's buried in Grant's tomb? {=Grant =%50%Ulysses S. Grant#half =Ulysses Grant}"
 
     (block_type, value), *_ = gift.parse(text)
@@ -264,6 +275,25 @@ def test_short_answer_with_weights():
         ("Ulysses S. Grant", Decimal(50), "half"),
         ("Ulysses Grant", Decimal(100), ""),
     ]
+
+
+@new_types
+def test_import_shortanswer_with_a_catch_all_and_general_feedback():
+    # test_import_shortanswer and test_import_shortanswer_with_general_feedback
+    text = (
+        "::Shortanswer::Which is the best animal?{\n    =Frog#Good!\n    =%50%Cat#What is it with Moodlers and cats?\n"
+        "    =%0%*#Completely wrong\n    ####[html]Here is some general feedback!\n}"
+    )
+
+    (block_type, value), *_ = gift.parse(text)
+
+    assert block_type == "short_answer"
+    assert [(a["text"], a["weight"], a["feedback"]) for a in value["answers"]] == [
+        ("Frog", Decimal(100), "Good!"),
+        ("Cat", Decimal(50), "What is it with Moodlers and cats?"),
+        ("*", Decimal(0), "Completely wrong"),
+    ]
+    assert value["explanation"].source == "<p>Here is some general feedback!</p>"
 
 
 @new_types
@@ -279,9 +309,9 @@ def test_a_weighted_short_answer_fault_names_short_answer():
     ("answers", "expected"),
     [
         ("#3:2", [(Decimal(3), Decimal(2), Decimal(100))]),  # test_import_numerical
-        ("#1..5", [(Decimal(3), Decimal(2), Decimal(100))]),  # test_import_numerical, range
+        ("#1..5", [(Decimal(3), Decimal(2), Decimal(100))]),  # examples.txt's "Q7 Range ..", the same range
         ("#2,5:0,5", [(Decimal("2.5"), Decimal("0.5"), Decimal(100))]),  # decimal comma
-        ("#=1822:0 # right =%50%1822:2 # close", [(1822, 0, 100), (1822, 2, 50)]),  # multiple numerical answers
+        ("#=1822:0 # right =%50%1822:2 # close", [(1822, 0, 100), (1822, 2, 50)]),  # examples.txt's Grant
     ],
 )
 def test_numerical(answers, expected):
@@ -294,8 +324,63 @@ def test_numerical(answers, expected):
 
 
 @new_types
+def test_import_numerical_reads_the_wrong_answer_feedback_as_any_other_number():
+    # test_import_numerical: answers ("3", "*"), fractions (1, 0), feedback ("", "Completely wrong")
+    (block_type, value), *_ = gift.parse("::Q5:: What is a number from 1 to 5? {#3:2~#Completely wrong}")
+
+    assert block_type == "numerical"
+    assert [(a["value"], a["tolerance"], a["weight"], a["feedback"]) for a in value["answers"]] == [
+        (Decimal(3), Decimal(2), Decimal(100), ""),
+        (None, Decimal(0), Decimal(0), "Completely wrong"),
+    ]
+
+
+@new_types
+def test_a_numerical_wrong_answer_takes_no_number():
+    with pytest.raises(gift.GiftError) as raised:
+        gift.parse("How many? {#3:2 ~4#close}")
+
+    assert raised.value.errors == [
+        "Line 1: A ~ answer in a numerical question stands for any other number: write only ~#feedback."
+    ]
+
+
+@new_types
+def test_export_numerical_writes_any_other_number_as_moodle_does():
+    # test_export_numerical: "{#\n\t=%100%3:2#\n\t~#Completely wrong\n}"
+    questions = gift.parse("::Q5:: What is a number from 1 to 5? {#3:2~#Completely wrong}")
+    stream = StreamValue(QuizPage.questions.field.stream_block, questions)
+
+    text = gift.export(stream)
+
+    assert "\n=3:2\n~#Completely wrong\n}" in text
+    assert gift.parse(text)[0][1]["answers"] == questions[0][1]["answers"]
+
+
+def test_import_truefalse_reads_the_format_tag_of_each_feedback():
+    # test_export_truefalse writes "{TRUE#[html]42 is the Ultimate Answer.#You gave the right answer.}";
+    # test_import_truefalse reads FALSE#wrong#right the other way round
+    (_, right), (_, wrong) = gift.parse(
+        "::Q1::42 is the Absolute Answer to everything.{TRUE#[html]42 is the <b>Ultimate</b> Answer.#"
+        "[plain]You gave the right answer.}\n\n"
+        "::Q1:: 42 is the Absolute Answer to everything.{\nFALSE#42 is the Ultimate Answer.#You gave the right answer.}"
+    )
+
+    assert (right["answer"], right["feedback_if_false"], right["feedback_if_true"]) == (
+        True,
+        "42 is the Ultimate Answer.",
+        "You gave the right answer.",
+    )
+    assert (wrong["answer"], wrong["feedback_if_true"], wrong["feedback_if_false"]) == (
+        False,
+        "42 is the Ultimate Answer.",
+        "You gave the right answer.",
+    )
+
+
+@new_types
 def test_essay_and_description():
-    # test_import_essay ("::Q8:: How are you? {}") and test_import_description
+    # test_import_essay ("::Q8:: How are you? {}"); the description is our own case (Moodle has no test for it)
     (essay_type, essay), (description_type, description) = gift.parse(
         "::Q8:: How are you? {}\n\n::Q1:: Read this first."
     )

@@ -84,6 +84,18 @@ def test_a_typed_question_needs_an_answer_worth_something(block):
     assert messages_of(raised.value, "answers") == ["At least one answer must earn more than 0%."]
 
 
+def test_a_numerical_question_takes_one_answer_for_any_other_number_at_0_percent():
+    block_type, value = numerical(any_other="Count the minutes again.")
+    clean(block_type, value)  # Moodle's "*" answer: no number, 0%, its own feedback
+
+    value["answers"][1]["weight"] = Decimal(50)
+    with pytest.raises(ValidationError) as raised:
+        clean(block_type, value)
+    assert messages_of(raised.value, "answers") == [
+        "Only one answer may be left without a number (any other number), and it earns 0%."
+    ]
+
+
 @pytest.mark.parametrize(
     "prompt",
     [

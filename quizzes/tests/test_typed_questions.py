@@ -91,6 +91,31 @@ def test_a_wildcard_answer_earns_its_share(practitioner_client, typed_quiz):
     assert Decimal(attempt.question_scores[key_of(attempt, "short_answer")]) == Decimal("0.5")
 
 
+def test_any_other_number_scores_nothing_and_reads_back_its_feedback(practitioner_client, course):
+    # Moodle's test_import_numerical: {#3:2~#Completely wrong} is 3±2 at 100% and "*" at 0% with feedback.
+    quiz = QuizPageFactory(
+        parent=course,
+        kind="knowledge_check",
+        reveal=AnswerReveal.AFTER_EACH_ATTEMPT,
+        questions=[numerical("What is a number from 1 to 5?", value="3", tolerance="2", any_other="Completely wrong")],
+    )
+    wrong = start(practitioner_client, quiz)
+
+    response = submit(practitioner_client, wrong, {f"q.{key_of(wrong, 'numerical')}": "9"})
+
+    wrong.refresh_from_db()
+    assert (wrong.score, wrong.passed) == (0, False)
+    read_back = " ".join(BeautifulSoup(response.content, "html.parser").select_one(".typed-answer").text.split())
+    assert "Completely wrong" in read_back and "Right answer 3 (± 2)" in read_back
+
+    right = start(practitioner_client, quiz)
+    response = submit(practitioner_client, right, {f"q.{key_of(right, 'numerical')}": "4,5"})
+
+    right.refresh_from_db()
+    assert (right.score, right.passed) == (1, True)
+    assert "Completely wrong" not in BeautifulSoup(response.content, "html.parser").select_one(".typed-answer").text
+
+
 def test_a_number_that_is_not_one_is_refused_with_the_reason_and_nothing_is_graded(practitioner_client, typed_quiz):
     attempt = start(practitioner_client, typed_quiz)
 
