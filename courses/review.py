@@ -9,12 +9,15 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from wagtail.admin import messages
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.utils import get_latest_str
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
-from wagtail.models import Page, WorkflowState
+from wagtail.admin.views.pages.workflow import WorkflowActionView
+from wagtail.models import Page, TaskState, WorkflowState
 
-from .models import CourseEvaluation, CoursePage, LessonPost
+from .models import CourseEvaluation, CoursePage, Enrollment, LessonPost
 from .permissions import course_of, is_course_part
 from .publishing_checks import course_publishing_problems
 
@@ -70,6 +73,34 @@ def course_action_menu(menu_items, request, context) -> None:
         menu_items[:] = [item for item in menu_items if item.name != "approve"]
 
 
+def workflow_action_message(*, course, task_state) -> str | None:
+    """What the reviewer reads once their action on a course's task is done; None while the task waits
+    (a form sent back with errors, say)."""
+    title = get_latest_str(course)
+    if task_state.status == TaskState.STATUS_REJECTED:
+        return f"Changes requested on “{title}”."
+    if task_state.status != TaskState.STATUS_APPROVED:
+        return None
+    if (next_task := course.current_workflow_task) is not None:
+        return f"“{title}” approved: it now waits for “{next_task.name}”."
+    if course.live:
+        return f"“{title}” approved and published, with its lessons and quizzes."
+    return f"“{title}” approved; it goes live at its scheduled time."
+
+
+class CourseWorkflowActionView(WorkflowActionView):
+    """Wagtail's workflow action (Approve, Request changes) on a course, from the dashboard's "Awaiting your
+    review" or the task's modal, saying afterwards what became of the course: Wagtail's own says nothing."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        self.task_state.refresh_from_db()
+        course = CoursePage.objects.get(pk=self.object.pk)
+        if message := workflow_action_message(course=course, task_state=self.task_state):
+            messages.success(request, message)
+        return response
+
+
 class CourseReviewPanel(WorkflowObjectsToModeratePanel):
     """Wagtail's "Awaiting your review", naming the course of each page and how its board checks stand."""
 
@@ -104,8 +135,9 @@ class InstructorDashboardPanel(Component):
     EVALUATIONS_SHOWN = 5
     QUESTIONS_SHOWN = 10
 
-    def __init__(self, courses):
+    def __init__(self, courses, *, user):
         self.courses = courses
+        self.user = user
 
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
@@ -144,11 +176,24 @@ class InstructorDashboardPanel(Component):
         )
         context.update(
             courses=courses,
+            attempts_to_grade=_attempts_awaiting_grading_count(courses=courses, user=self.user),
             questions=unanswered,
             question_count=questions.count() if len(unanswered) == self.QUESTIONS_SHOWN else len(unanswered),
             evaluations=[_evaluation_row(evaluation) for evaluation in evaluations],
         )
         return context
+
+
+def _attempts_awaiting_grading_count(*, courses, user) -> int:
+    """Submitted attempts at the courses' quizzes whose written answers wait for a grade (QuizAttempt.awaits_grading:
+    neither passed nor failed), bar the user's own, as the grading queue lists them: one query. Counted from the
+    enrollments, which this layer owns, so that courses need not import quizzes."""
+    waiting = Q(quiz_attempts__submitted_at__isnull=False, quiz_attempts__passed__isnull=True)
+    return (
+        Enrollment.objects.filter(course__in=courses)
+        .exclude(user=user)
+        .aggregate(waiting=Count("quiz_attempts", filter=waiting))["waiting"]
+    )
 
 
 def _evaluation_row(evaluation) -> dict:
@@ -176,4 +221,4 @@ def dashboard_panels(request, panels) -> None:
         if type(panel) is WorkflowObjectsToModeratePanel:
             panels[position] = CourseReviewPanel()
     if courses := courses_taught_by(request.user):
-        panels.append(InstructorDashboardPanel(courses))
+        panels.append(InstructorDashboardPanel(courses, user=request.user))

@@ -16,9 +16,15 @@ from . import media, review
 from .models import CoursePage
 from .publishing import CoursePublishRefused, course_pages_publish, course_publish_check
 from .reports import EvaluationReportMenuItem, EvaluationReportView
-from .viewsets import CourseCatalogueSnippets
+from .viewsets import AuthoringPageViewSet, CourseCatalogueSnippets, CoursePageViewSet
 
 register_snippet(CourseCatalogueSnippets)
+
+
+# After Wagtail's own viewset for every page (order -1), so that these take its place in the registry.
+@hooks.register("register_admin_viewset")
+def register_page_viewsets():
+    return [AuthoringPageViewSet(), CoursePageViewSet()]
 
 
 @hooks.register("register_admin_urls")
