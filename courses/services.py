@@ -1,9 +1,13 @@
 """Operations on courses that span several models, each in one transaction."""
 
+import html
+
 import bleach
 from django.contrib.auth.models import Group, Permission
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.log_actions import log
@@ -20,6 +24,8 @@ from wagtail.models import (
 from accounts.selectors import email_is_verified, user_has_mfa
 from credits.models import REGULATORS
 from lms.errors import DomainError, NotPermitted
+from lms.models import base_url
+from lms.validators import one_line
 
 from . import selectors
 from .models import (
@@ -276,7 +282,39 @@ def lesson_question_ask(*, user, lesson, text: str) -> LessonPost:
         enrollment_for_lesson(user=user, lesson=lesson)
     except EnrollmentError as error:
         raise PostError("Only practitioners enrolled in this course can ask questions here.") from error
-    return LessonPost.objects.create(lesson=lesson, author=user, body_html=_post_body(text))
+    with transaction.atomic():
+        question = LessonPost.objects.create(lesson=lesson, author=user, body_html=_post_body(text))
+        _question_notify_instructors(question=question)
+    return question
+
+
+def _question_notify_instructors(*, question: LessonPost) -> None:
+    """Emails each of the course's instructors with an account (those who may answer, see
+    lesson_question_answer) the question and where to answer it, once the question is committed."""
+    course = CoursePage.objects.parent_of(question.lesson).get()
+    instructors = [
+        instructor.user
+        for instructor in course.instructors.select_related("user").exclude(user=None)
+        if instructor.user.is_active and instructor.user.email and instructor.user.pk != question.author_id
+    ]
+    if not instructors:
+        return
+    answer_url = f"{base_url()}{question.lesson.get_url_parts()[2]}#questions"
+    context = {
+        "question": question,
+        "course": course,
+        "question_text": html.unescape(strip_tags(question.body_html)).strip(),
+        "answer_url": answer_url,
+    }
+    messages = [
+        EmailMessage(
+            subject=one_line(f"A question on “{question.lesson.title}” ({course.title})"),
+            body=render_to_string("courses/email/question_asked.txt", {**context, "instructor": instructor}),
+            to=[instructor.email],
+        )
+        for instructor in instructors
+    ]
+    transaction.on_commit(lambda: get_connection().send_messages(messages))
 
 
 def lesson_question_answer(*, user, question: LessonPost, text: str) -> LessonPost:
