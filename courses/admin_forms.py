@@ -1,7 +1,9 @@
 """The course editor's form: what an instructor types, turned into what the course keeps."""
 
 from django import forms
+from wagtail.admin.compare import FieldComparison
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel
 
 from lms.money import major_units, minor_units, money
 
@@ -57,3 +59,19 @@ class CoursePageForm(WagtailAdminPageForm):
         if minor > MOST_MINOR_UNITS:
             raise forms.ValidationError(f"A course can cost at most {money(MOST_MINOR_UNITS, currency)}.")
         return minor
+
+
+class PriceComparison(FieldComparison):
+    """The revision compare view shows the price as the editor takes it, $49.00, not the 4900 kept."""
+
+    def __init__(self, field, obj_a, obj_b):
+        super().__init__(field, obj_a, obj_b)
+        self.val_a = money(self.val_a, obj_a.price_currency or "USD")
+        self.val_b = money(self.val_b, obj_b.price_currency or "USD")
+
+
+class PricePanel(FieldPanel):
+    """The course's price field, compared between revisions in dollars and cents."""
+
+    def get_comparison_class(self):
+        return PriceComparison

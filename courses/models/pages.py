@@ -19,7 +19,7 @@ from credits.models import DeliveryType
 from lms.records import DeletedWhollyOrNotAtAll
 from lms.validators import validate_printable_line
 
-from ..admin_forms import CoursePageForm
+from ..admin_forms import CoursePageForm, PricePanel
 from ..blocks import LessonBodyBlock
 from ..panels import CourseChecklistPanel, CourseSizingPanel
 from ..permissions import CourseTeamPermissionTester
@@ -108,7 +108,7 @@ class CoursePage(DeletedWhollyOrNotAtAll, Page):
                 FieldRowPanel([FieldPanel("topic"), FieldPanel("level"), FieldPanel("delivery")]),
                 FieldRowPanel([FieldPanel("ce_hours"), FieldPanel("min_study_minutes")]),
                 CourseSizingPanel(),
-                FieldRowPanel([FieldPanel("price_amount"), FieldPanel("price_currency")]),
+                FieldRowPanel([PricePanel("price_amount"), FieldPanel("price_currency")]),
                 FieldPanel("evaluation_required"),
             ],
             heading="Credit and price",
