@@ -14,6 +14,7 @@ from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.utils import get_latest_str
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
+from wagtail.admin.views.pages.edit import EditView
 from wagtail.admin.views.pages.workflow import WorkflowActionView
 from wagtail.models import Page, TaskState, WorkflowState
 
@@ -98,6 +99,20 @@ class CourseWorkflowActionView(WorkflowActionView):
         course = CoursePage.objects.get(pk=self.object.pk)
         if message := workflow_action_message(course=course, task_state=self.task_state):
             messages.success(request, message)
+        return response
+
+
+class CourseEditView(EditView):
+    """The course editor, whose Approve and Request changes (in the action menu) say what became of the
+    course as the dashboard's do."""
+
+    def perform_workflow_action(self):
+        task_state = self.page.current_workflow_task_state
+        response = super().perform_workflow_action()
+        task_state.refresh_from_db()
+        course = CoursePage.objects.get(pk=self.page.pk)
+        if message := workflow_action_message(course=course, task_state=task_state):
+            messages.success(self.request, message)
         return response
 
 

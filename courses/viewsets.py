@@ -5,7 +5,7 @@ from wagtail.models import Page
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import CoursePage, Instructor, Topic
-from .review import CourseWorkflowActionView
+from .review import CourseEditView, CourseWorkflowActionView
 
 
 class AtomicPageCreateView(CreateView):
@@ -31,6 +31,7 @@ class CoursePageViewSet(AuthoringPageViewSet):
     of the course."""
 
     model = CoursePage
+    edit_view_class = CourseEditView
     workflow_action_view_class = CourseWorkflowActionView
     parent_models = ()  # the catalog's explorer listing stays Wagtail's own
 

@@ -169,6 +169,7 @@ def test_an_instructor_submits_a_course_and_a_reviewer_approves_it_once_its_chec
     dialog.get_by_label("Comment").fill("The Florida approval number is still PENDING.")
     with checker.expect_navigation():
         dialog.get_by_role("button", name="Request changes").click()
+    expect(checker.locator(".messages")).to_contain_text(f"Changes requested on “{COURSE}”.")
 
     # The instructor types the number the board issued and resubmits.
     teacher.goto(edit_url)
@@ -186,6 +187,7 @@ def test_an_instructor_submits_a_course_and_a_reviewer_approves_it_once_its_chec
     with checker.expect_navigation(url="**/admin/"):
         row.get_by_role("button", name="Approve", exact=True).click()
     expect(review_row(checker)).to_have_count(0)  # the dashboard again, nothing left to review
+    expect(checker.locator(".messages")).to_contain_text(f"“{COURSE}” approved and published")
     assert_accessible(checker, "reviewer's dashboard, approved")
 
     course.refresh_from_db()

@@ -1,10 +1,13 @@
 """The reviewer's actions from "Awaiting your review" say what became of the course."""
 
+import json
+
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from courses.models import CoursePage
 
+from .editor import NO_OBJECTIVES, edit_page_url, editor_form_data
 from .test_workflow import course, submit  # noqa: F401 (the fixture)
 
 
@@ -44,3 +47,23 @@ def test_requesting_changes_from_the_dashboard_names_the_course(client, course, 
     shown = [str(message).strip() for message in get_messages(response.wsgi_request)]
     assert "Changes requested on “Scar Tissue Mobilization”." in shown
     assert not CoursePage.objects.get(pk=course.pk).live
+
+
+def test_requesting_changes_in_the_editor_names_the_course(client, course, roles):  # noqa: F811
+    submit(client, roles["instructor"], course)
+    client.force_login(roles["reviewer"])
+    url = edit_page_url(course)
+    data = editor_form_data(
+        client,
+        url,
+        streams=NO_OBJECTIVES,
+        **{
+            "action-workflow-action": "true",
+            "workflow-action-name": "reject",
+            "workflow-action-extra-data": json.dumps({"comment": "Add a third lesson."}),
+        },
+    )
+
+    response = client.post(url, data, follow=True)
+
+    assert "Changes requested on “Scar Tissue Mobilization”." in response.content.decode()
