@@ -64,7 +64,8 @@ from quizzes.presentation import right_answers
 from quizzes.services import attempt_start
 
 from . import reference, renewal_rules
-from .images import cover_png
+from .diagrams import diagram_svg
+from .images import cover_webp
 from .provider_marks import logo_png, signature_png
 
 EARLIER_DEMO_ADDRESS = ("localhost", 80)
@@ -240,6 +241,7 @@ def _by_key(model, key, rows, report):
 def _course(catalogue, data, *, topics, categories, boards, instructors, report):
     existing = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
     if existing:
+        _cover_image(data)  # an earlier demo's gradient cover is drawn anew, in place
         return existing
     course = CoursePage(
         title=data["title"],
@@ -280,12 +282,33 @@ def _course(catalogue, data, *, topics, categories, boards, instructors, report)
 
 
 def _cover_image(data):
+    """The course's cover, drawn by lms.demo.images; an editor's described image is left as it is."""
     image_model = get_image_model()
+    cover = data["cover"]
     title = f"Cover: {data['title']}"
     image = image_model.objects.filter(title=title).first()
     if image is None:
         image = image_model(title=title)
-        image.file = ImageFile(io.BytesIO(cover_png(data["slug"])), name=f"cover-{data['slug']}.png")
+    elif image.description:
+        return image
+    else:
+        # Seeded before the covers were drawn: the gradient, undescribed, gives way to the drawing.
+        image.renditions.all().delete()
+    image.description = cover["alt"]
+    image.file = ImageFile(io.BytesIO(cover_webp(cover["drawing"])), name=f"cover-{cover['drawing']}.webp")
+    image._set_image_file_metadata()
+    image.save()
+    return image
+
+
+def _diagram_image(block):
+    """A labelled diagram from lms.demo.diagrams, stored as SVG so that its labels stay text."""
+    image_model = get_image_model()
+    title = f"Diagram: {block['title']}"
+    image = image_model.objects.filter(title=title).first()
+    if image is None:
+        image = image_model(title=title, description=block["alt"])
+        image.file = ImageFile(io.BytesIO(diagram_svg(block["diagram"])), name=f"diagram-{block['diagram']}.svg")
         image.save()
     return image
 
@@ -319,6 +342,14 @@ def _block(block):
     if kind == "technique_steps":
         steps = [{"text": f"<p>{escape(step)}</p>", "image": None, "image_alt_text": ""} for step in block["steps"]]
         return {"type": kind, "value": {"title": block["title"], "steps": steps}}
+    if kind == "figure":
+        value = {
+            "image": _diagram_image(block).pk,
+            "alt_text": block["alt"],
+            "caption": block["caption"],
+            "credit": block.get("credit", ""),
+        }
+        return {"type": "image", "value": value}
     raise ValueError(f"Unknown lesson block type {kind!r}")
 
 

@@ -243,6 +243,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "pptx", "txt"]
 # Every document download passes through Wagtail's serve view, where courses' before_serve_document
 # hook keeps a locked lesson's handouts to its readers; never a redirect to the storage's own address.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# No SVG uploads: an uploaded SVG can carry script that runs when its media address is opened. The demo's
+# labelled diagrams are SVG drawn by lms/demo/diagrams.py and stored by the seeder, which Wagtail renders
+# as SVG all the same (a `max-` rendition keeps the format).
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Email and password changes go through allauth (confirmation, reauthentication, rate limits);
