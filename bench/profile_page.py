@@ -57,6 +57,7 @@ def main():
     from courses.models import CourseIndexPage, CoursePage
 
     call_command("migrate", interactive=False, verbosity=0)  # the scratch schema in step with the checkout
+    call_command("collectstatic", interactive=False, verbosity=0)  # the manifest the pages' {% static %} reads
 
     paths = args.paths or [
         http_load.relative(CourseIndexPage.objects.live().get().get_url()),

@@ -3,12 +3,25 @@
 import json
 import operator
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import reduce
 
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    ExpressionWrapper,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 from wagtail.search.query import And
@@ -272,7 +285,7 @@ def enrollment_completion_state(*, enrollment) -> CompletionState:
 def _completion_state(progress: "CourseProgress", *, user, assessments, evaluation_submitted: bool) -> CompletionState:
     course, enrollment = progress.enrollment.course, progress.enrollment
     return CompletionState(
-        lessons_total=len(progress.lessons),
+        lessons_total=progress.lesson_count,
         lessons_completed=progress.completed_count,
         study_minutes=progress.study_minutes,
         required_minutes=course.min_study_minutes,
@@ -366,41 +379,57 @@ class CourseProgress:
     """Where an enrolled practitioner stands in a course."""
 
     enrollment: Enrollment
-    lessons: list
+    lesson_ids: tuple[int, ...]  # the course's live lessons, in syllabus order
     completed_lesson_ids: frozenset
     study_seconds: int
     last_studied_lesson_id: int | None = None
+    # The lesson pages read, by id: every one where the page lists them, only the one to continue
+    # with on the dashboard, which counts the others by id.
+    lesson_pages: dict = field(default_factory=dict)
+
+    @property
+    def lessons(self) -> list:
+        return [self.lesson_pages[pk] for pk in self.lesson_ids if pk in self.lesson_pages]
+
+    @property
+    def lesson_count(self) -> int:
+        return len(self.lesson_ids)
 
     @property
     def completed_count(self) -> int:
-        return sum(1 for lesson in self.lessons if lesson.pk in self.completed_lesson_ids)
+        return sum(1 for pk in self.lesson_ids if pk in self.completed_lesson_ids)
 
     @property
     def percent(self) -> int:
-        return round(100 * self.completed_count / len(self.lessons)) if self.lessons else 0
+        return round(100 * self.completed_count / len(self.lesson_ids)) if self.lesson_ids else 0
 
     @property
     def study_minutes(self) -> int:
         return self.study_seconds // 60
 
     @property
-    def continue_lesson(self):
+    def continue_lesson_id(self) -> int | None:
         """The lesson last studied if it is unfinished, else the first unfinished one, in syllabus order."""
-        unfinished = [lesson for lesson in self.lessons if lesson.pk not in self.completed_lesson_ids]
-        for lesson in unfinished:
-            if lesson.pk == self.last_studied_lesson_id:
-                return lesson
+        unfinished = [pk for pk in self.lesson_ids if pk not in self.completed_lesson_ids]
+        if self.last_studied_lesson_id in unfinished:
+            return self.last_studied_lesson_id
         return unfinished[0] if unfinished else None
+
+    @property
+    def continue_lesson(self):
+        return self.lesson_pages.get(self.continue_lesson_id)
 
 
 def course_progress(*, enrollment, lessons) -> CourseProgress:
-    return _progress_by_enrollment([enrollment], {enrollment.course_id: lessons})[enrollment.pk]
+    lesson_ids = {enrollment.course_id: tuple(lesson.pk for lesson in lessons)}
+    progress = _progress_by_enrollment([enrollment], lesson_ids)[enrollment.pk]
+    return replace(progress, lesson_pages={lesson.pk: lesson for lesson in lessons})
 
 
 def course_finished(*, enrollment) -> bool:
     """Whether the practitioner has completed every live lesson of the course."""
     progress = course_progress(enrollment=enrollment, lessons=course_lessons(course=enrollment.course))
-    return bool(progress.lessons) and progress.completed_count == len(progress.lessons)
+    return bool(progress.lesson_ids) and progress.completed_count == progress.lesson_count
 
 
 def enrollment_for(*, user, course) -> Enrollment | None:
@@ -418,56 +447,94 @@ def lesson_readable_by(*, user, lesson, course, enrollment) -> bool:
 
 def dashboard(*, user) -> dict:
     """The practitioner's courses with their progress, and each license's standing toward its renewal, in a
-    fixed number of queries whatever the number of courses and CE record entries."""
+    fixed number of queries whatever the number of courses, lessons and CE record entries."""
     enrollments = list(
         Enrollment.objects.with_access()
         .filter(user=user)
         .select_related("course", "course__topic")
+        .defer(*(f"course__{name}" for name in _stream_field_names(CoursePage)))
         # Through the reverse relation, in one query: the certificates app builds on this one, not the other way.
-        .prefetch_related("certificates")
+        .prefetch_related(Prefetch("certificates", queryset=_certificates_shown()))
+        .annotate(studied_seconds=_studied_seconds())
         .order_by("-enrolled_at")
     )
-    courses = [enrollment.course for enrollment in enrollments]
-    lessons_by_course = _live_lessons_of(courses)
-    progress = _progress_by_enrollment(enrollments, lessons_by_course)
-    current = [progress[e.pk] for e in enrollments if e.completed_at is None]
+    in_progress = [e for e in enrollments if e.completed_at is None]
+    progress = _progress_by_enrollment(in_progress, _live_lesson_ids_of([e.course for e in in_progress]))
+    progress = _with_lessons_to_continue(progress)
     finished = sorted((e for e in enrollments if e.completed_at), key=lambda e: e.completed_at, reverse=True)
     # Each enrollment's certificates come newest first: a reissue (a corrected name, say) is the one held now.
-    completed = [{"progress": progress[e.pk], "certificate": next(iter(e.certificates.all()), None)} for e in finished]
+    completed = [{"enrollment": e, "certificate": next(iter(e.certificates.all()), None)} for e in finished]
     return {
-        "current": current,
+        "current": [progress[e.pk] for e in in_progress],
         "completed": completed,
-        "study_minutes": sum(item.study_seconds for item in progress.values()) // 60,
+        "study_minutes": sum(e.studied_seconds for e in enrollments) // 60,
         "licences": [licence_summary(standing) for standing in standings(user=user)],
     }
 
 
-def _live_lessons_of(courses) -> dict[int, list]:
-    lessons_by_course = {course.pk: [] for course in courses}
+def _stream_field_names(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, StreamField)]
+
+
+def _studied_seconds():
+    """An enrollment's study time over its lessons, summed in the database."""
+    per_enrollment = LessonProgress.objects.filter(enrollment=OuterRef("pk")).order_by().values("enrollment")
+    return Coalesce(Subquery(per_enrollment.annotate(total=Sum("study_seconds")).values("total")), 0)
+
+
+def _certificates_shown():
+    """An enrollment's certificates as the dashboard shows them: code and revocation, not the snapshot
+    and the signed credential, which are most of a row."""
+    certificate_model = Enrollment._meta.get_field("certificates").related_model
+    return certificate_model.objects.only("pk", "enrollment_id", "code", "issued_at", "revoked_at")
+
+
+def _live_lesson_ids_of(courses) -> dict[int, tuple[int, ...]]:
+    """Each course's live lessons' ids in syllabus order, read as ids and paths only."""
+    ids_by_course = {course.pk: [] for course in courses}
     if not courses:
-        return lessons_by_course
+        return {}
     course_by_path = {course.path: course.pk for course in courses}
     depth = courses[0].depth + 1
     under_any = Q()
-    for course in courses:
-        under_any |= Q(path__startswith=course.path)
-    for lesson in LessonPage.objects.live().filter(under_any, depth=depth).defer_streamfields().order_by("path"):
-        lessons_by_course[course_by_path[lesson.path[: -Page.steplen]]].append(lesson)
-    return lessons_by_course
+    for path in course_by_path:
+        under_any |= Q(path__startswith=path)
+    lessons = LessonPage.objects.live().filter(under_any, depth=depth).order_by("path").values_list("pk", "path")
+    for pk, path in lessons:
+        ids_by_course[course_by_path[path[: -Page.steplen]]].append(pk)
+    return {pk: tuple(ids) for pk, ids in ids_by_course.items()}
 
 
-def _progress_by_enrollment(enrollments, lessons_by_course) -> dict[int, CourseProgress]:
-    rows = LessonProgress.objects.filter(enrollment__in=enrollments).order_by("updated_at")
+def _with_lessons_to_continue(progress: dict[int, CourseProgress]) -> dict[int, CourseProgress]:
+    """The progress with the page of each course's lesson to continue with, read in one query."""
+    wanted = {item.continue_lesson_id for item in progress.values()} - {None}
+    if not wanted:
+        return progress
+    pages = {lesson.pk: lesson for lesson in LessonPage.objects.filter(pk__in=wanted).defer_streamfields()}
+    return {
+        pk: replace(item, lesson_pages={item.continue_lesson_id: pages[item.continue_lesson_id]})
+        if item.continue_lesson_id in pages
+        else item
+        for pk, item in progress.items()
+    }
+
+
+def _progress_by_enrollment(enrollments, lesson_ids_by_course) -> dict[int, CourseProgress]:
+    rows = (
+        LessonProgress.objects.filter(enrollment__in=[e.pk for e in enrollments])
+        .order_by("updated_at")
+        .values_list("enrollment_id", "lesson_id", "study_seconds", "completed_at")
+    )
     completed, seconds, last = defaultdict(set), defaultdict(int), {}
-    for row in rows:
-        seconds[row.enrollment_id] += row.study_seconds
-        last[row.enrollment_id] = row.lesson_id
-        if row.completed_at:
-            completed[row.enrollment_id].add(row.lesson_id)
+    for enrollment_id, lesson_id, study_seconds, completed_at in rows:
+        seconds[enrollment_id] += study_seconds
+        last[enrollment_id] = lesson_id
+        if completed_at:
+            completed[enrollment_id].add(lesson_id)
     return {
         enrollment.pk: CourseProgress(
             enrollment=enrollment,
-            lessons=lessons_by_course[enrollment.course_id],
+            lesson_ids=lesson_ids_by_course[enrollment.course_id],
             completed_lesson_ids=frozenset(completed[enrollment.pk]),
             study_seconds=seconds[enrollment.pk],
             last_studied_lesson_id=last.get(enrollment.pk),
