@@ -9,7 +9,7 @@ urlpatterns = [
     path("profile/time-zone/", views.time_zone_update, name="time_zone"),
     path("welcome/", views.onboarding, name="onboarding"),
     path("profile/email-confirmation/send/", views.email_confirmation_resend, name="email_confirmation_resend"),
-    path("profile/licences/add/", views.licence_add, name="licence_add"),
-    path("profile/licences/<id:licence_id>/", views.licence_edit, name="licence_edit"),
-    path("profile/licences/<id:licence_id>/delete/", views.licence_delete, name="licence_delete"),
+    path("profile/licenses/add/", views.licence_add, name="licence_add"),
+    path("profile/licenses/<id:licence_id>/", views.licence_edit, name="licence_edit"),
+    path("profile/licenses/<id:licence_id>/delete/", views.licence_delete, name="licence_delete"),
 ]

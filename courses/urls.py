@@ -6,7 +6,7 @@ app_name = "courses"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("courses/<id:course_id>/enrol/", views.enroll, name="enroll"),
+    path("courses/<id:course_id>/enroll/", views.enroll, name="enroll"),
     path("lessons/<id:lesson_id>/heartbeat/", views.heartbeat, name="heartbeat"),
     path("lessons/<id:lesson_id>/questions/", views.ask_question, name="ask_question"),
     path("posts/<id:post_id>/answer/", views.answer_question, name="answer_question"),

@@ -36,7 +36,7 @@ def find(request):
 def register_transcript_admin_urls():
     urls = [
         path("", find, name="find"),
-        path("licences/<id:licence_id>.pdf", transcript_views.reprint_licence_pdf, name="licence_pdf"),
+        path("licenses/<id:licence_id>.pdf", transcript_views.reprint_licence_pdf, name="licence_pdf"),
         path("people/<id:user_id>.pdf", transcript_views.reprint_full_pdf, name="full_pdf"),
     ]
     return [path("transcripts/", include((urls, "credits_transcripts")))]

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
+from wagtail_factories import ImageFactory
 
 from courses.models.learning import STUDY_IDLE_MINUTES
 from credits.tests.factories import BoardFactory, CreditCategoryFactory
@@ -180,3 +181,14 @@ def test_the_course_page_query_count_does_not_grow_with_lessons_quizzes_and_appr
 
 
 COURSE_PAGE_QUERIES = 17
+
+
+def test_the_cover_image_is_described_to_readers_who_cannot_see_it(client, catalogue):
+    cover = ImageFactory(file__format="PNG", description="The shoulder girdle: scapula, clavicle and humerus")
+    course = CoursePageFactory(parent=catalogue, cover_image=cover)
+
+    course_page = BeautifulSoup(client.get(course.url).content, "html.parser")
+    catalog = BeautifulSoup(client.get(catalogue.url).content, "html.parser")
+
+    assert course_page.select_one(".course-hero__image")["alt"] == cover.description
+    assert catalog.select_one(".card__image")["alt"] == cover.description

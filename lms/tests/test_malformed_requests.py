@@ -25,13 +25,13 @@ def practitioner_client(client, catalogue):
     ("method", "url"),
     [
         ("post", f"/learn/lessons/{BEYOND_ANY_ID}/complete/"),
-        ("post", f"/learn/courses/{BEYOND_ANY_ID}/enrol/"),
+        ("post", f"/learn/courses/{BEYOND_ANY_ID}/enroll/"),
         ("post", f"/learn/lessons/{BEYOND_ANY_ID}/heartbeat/"),
         ("get", f"/learn/attempts/{BEYOND_ANY_ID}/"),
         ("post", f"/learn/attempts/{BEYOND_ANY_ID}/submit/"),
         ("post", f"/learn/quizzes/{BEYOND_ANY_ID}/start/"),
         ("get", f"/learn/certificates/claim/{BEYOND_ANY_ID}/"),
-        ("get", f"/accounts/profile/licences/{BEYOND_ANY_ID}/"),
+        ("get", f"/accounts/profile/licenses/{BEYOND_ANY_ID}/"),
     ],
 )
 def test_an_id_too_long_for_any_record_is_not_found(practitioner_client, method, url):
@@ -41,7 +41,7 @@ def test_an_id_too_long_for_any_record_is_not_found(practitioner_client, method,
 def test_the_largest_id_a_record_can_have_is_still_looked_up_and_one_more_matches_no_address(practitioner_client):
     assert practitioner_client.post(f"/learn/lessons/{MAX_DATABASE_ID}/complete/").status_code == 404
     assert practitioner_client.post(f"/learn/lessons/{MAX_DATABASE_ID + 1}/complete/").status_code == 404
-    assert reverse("courses:enroll", args=[MAX_DATABASE_ID]) == f"/learn/courses/{MAX_DATABASE_ID}/enrol/"
+    assert reverse("courses:enroll", args=[MAX_DATABASE_ID]) == f"/learn/courses/{MAX_DATABASE_ID}/enroll/"
 
 
 def test_ids_that_fit_still_reach_the_views(practitioner_client, catalogue):
