@@ -309,9 +309,31 @@ def quiz_preview(*, quiz: QuizPage) -> dict:
                 reveal=True,
                 score=None,
             )
+            | answers_for_editors(question)
             for number, question in numbered(questions)
         ],
     }
+
+
+def answers_for_editors(question: dict) -> dict:
+    """What the preview adds for editors, and an attempt never shows: every accepted answer of a typed
+    question as written, with its weight and feedback, and an essay's guidance for its graders."""
+    if question["kind"] == QuestionKind.ESSAY:
+        return {"grader_info": question.get("grader_info", "")}
+    if question["kind"] not in (QuestionKind.SHORT_ANSWER, QuestionKind.NUMERICAL):
+        return {}
+    return {
+        "editor_answers": [
+            {"text": _as_written(question, answer), "weight": Decimal(answer["weight"]), "feedback": answer["feedback"]}
+            for answer in question["answers"]
+        ]
+    }
+
+
+def _as_written(question: dict, answer: dict) -> str:
+    if question["kind"] == QuestionKind.SHORT_ANSWER:
+        return answer["text"]
+    return "Any other number" if answer["value"] is None else _number_with_tolerance(answer)
 
 
 def numbered(questions: list[dict]):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from quizzes.choices import AnswerReveal
 from quizzes.models import QuizAttempt
 from quizzes.tests.factories import QuizPageFactory, description, essay, numerical, short_answer
+from quizzes.tests.test_authoring import instructor  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +162,46 @@ def test_an_essay_waits_for_grading_and_the_final_is_not_passed_until_then(pract
     assert "Mentions embolism" not in result
     quiz_page = BeautifulSoup(practitioner_client.get(final.url).content, "html.parser")
     assert "Waiting for grading" in quiz_page.select_one("table").text
+
+
+def test_the_editors_preview_shows_each_accepted_answer_with_its_weight_and_the_graders_guidance(
+    client,
+    course,
+    instructor,  # noqa: F811
+    django_assert_max_num_queries,
+):
+    quiz = QuizPageFactory(
+        parent=course,
+        questions=[
+            short_answer(accepted=[("Levator scapulae", 100), ("levator*", 50)]),
+            numerical(value="50", tolerance="2", any_other="Boards count 50 minutes."),
+            essay(grader_info="Mentions embolism."),
+        ],
+    )
+
+    with django_assert_max_num_queries(32):
+        response = client.get(reverse("wagtailadmin_pages:view_draft", args=[quiz.pk]))
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    shown = [" ".join(block.text.split()) for block in soup.select(".typed-answer")]
+    assert shown[0] == (
+        "Accepted answers Levator scapulae · 100% of the points You wrote Levator scapulae. "
+        "levator* · 50% of the points You wrote levator*."
+    )
+    assert shown[1] == (
+        "Accepted answers 50 (± 2) · 100% of the points Any other number · 0% of the points Boards count 50 minutes."
+    )
+    assert shown[2] == "Guidance for graders Mentions embolism."
+    assert "(no answer)" not in soup.text and "Waiting for grading" not in soup.text
+
+
+def test_an_attempt_never_shows_the_accepted_answers_or_the_graders_guidance(practitioner_client, course):
+    quiz = QuizPageFactory(
+        parent=course,
+        questions=[numerical(any_other="Count the minutes again."), essay(grader_info="Mentions embolism.")],
+    )
+    attempt = start(practitioner_client, quiz)
+
+    page = practitioner_client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+
+    assert "Mentions embolism" not in page and "Count the minutes again" not in page and "Accepted answers" not in page
