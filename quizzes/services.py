@@ -19,7 +19,7 @@ from courses.permissions import user_is_course_staff
 from courses.services import enrollment_final_test_pass
 from lms.errors import DomainError, NotPermitted
 
-from . import gift, selectors
+from . import gift, selectors, tasks
 from .forms import BOARD_ASSESSMENT_MIN_OPTIONS, options_short_for_board
 from .grading import QuestionKind, grade, validate_answers
 from .models import QuizAttempt, QuizPage
@@ -200,6 +200,7 @@ def essay_grade(*, attempt: QuizAttempt, user, grades: Mapping[str, tuple[Decima
             # The assessment is passed when its grade is known, which is when the course may complete.
             enrollment_final_test_pass(enrollment_id=attempt.enrollment_id, passed_at=now)
         log(instance=attempt, action="quizzes.essay_grade", user=user, data={"passed": result.passed})
+        transaction.on_commit(lambda: tasks.attempt_graded_email_send.enqueue(attempt.pk))
     attempt.refresh_from_db()
     return attempt
 

@@ -94,6 +94,35 @@ def test_the_instructor_grades_the_essay_and_the_course_completes_with_its_certi
     assert "Names the embolism; say why pressure matters." in result
 
 
+def test_the_practitioner_is_emailed_once_the_grade_is_saved_with_the_result_and_a_link_to_the_comments(
+    client, instructor, waiting_attempt, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    settings.BASE_URL = "https://ce.example.com"
+    client.force_login(instructor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("grading_admin:grade", args=[waiting_attempt.pk]), grading_form(waiting_attempt, "0.5"))
+
+    graded = [message for message in mailoutbox if "graded" in message.subject]
+    assert len(graded) == 1
+    [email] = graded
+    assert email.to == [waiting_attempt.enrollment.user.email]
+    assert email.subject == f"Your answers to “{waiting_attempt.quiz.title}” are graded"
+    assert "Result: not passed, 1.5 of 4 points (38%)." in email.body
+    assert f"https://ce.example.com/learn/attempts/{waiting_attempt.pk}/" in email.body
+
+
+def test_no_email_goes_out_when_a_grade_is_refused(
+    client, instructor, waiting_attempt, django_capture_on_commit_callbacks, mailoutbox
+):
+    client.force_login(instructor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("grading_admin:grade", args=[waiting_attempt.pk]), grading_form(waiting_attempt, "4"))
+
+    assert not [message for message in mailoutbox if "graded" in message.subject]
+
+
 def test_a_score_beyond_the_questions_points_is_refused_and_nothing_changes(client, instructor, waiting_attempt):
     client.force_login(instructor)
 
