@@ -52,6 +52,7 @@ from quizzes.tests import factories
 BEFORE_COMMIT = "7ba7195"
 SOURCE = "giftformat_test.php::"
 FIXTURE = "fixtures/questions.gift.txt"
+CATEGORY_FIXTURE = "fixtures/questions_in_category.gift.txt"
 # Moodle's question type (and `single` for multichoice) as our block type.
 MOODLE_TYPES = {
     "multichoice single": "single_choice",
@@ -333,6 +334,39 @@ CASES = [
         "// name 0-11\n::2-08 TSL::TSL is blablabla.{T}\n\n// name 0-11\n::2-08 TSL::TSL is blablabla.{TRUE}\n",
         count=9,
     ),
+    Case(
+        f"{CATEGORY_FIXTURE} (a $CATEGORY line, then a matching, a choice, a short answer and a true/false)",
+        (
+            "// question: 0  name: switch category to $course$/Default for New Features\n"
+            "$CATEGORY: $course$/Default for New Features\n"
+            "\n"
+            "// question: 44  name: Moodle activities\n"
+            "::Moodle activities::[html]Match the activity to the description.{\n"
+            "\t=An activity supporting asynchronous discussions. -> Forum\n"
+            "\t=A teacher asks a question and specifies a choice of multiple responses. -> Choice\n"
+            "\t=A bank of record entries which participants can add to. -> Database\n"
+            "\t=A collection of web pages that anyone can add to or edit. -> Wiki\n"
+            "\t= -> Chat\n"
+            "}\n"
+            "\n"
+            "// question: 43  name: Greeting\n"
+            '::Greeting::[html]<a href\\="http\\://demo.moodle.net/file.php/5/media/bonjour.mp3">Listen to this greeting\\:</a><br /><br />What language is being spoken?{\n'  # noqa: E501 (Moodle's line as written)
+            "\t~English#Sorry, listen again.\n"
+            "\t=French#Yes, well done!\n"
+            "\t~German#Sorry, listen again.\n"
+            "\t~Spanish#Sorry, listen again.\n"
+            "}\n"
+            "\n"
+            "// question: 46  name: Moodle user\n"
+            "::Moodle user::[html]Anyone who uses Moodle is a ...{\n"
+            "\t=%100%Moodler#\n"
+            "}\n"
+            "\n"
+            "// question: 45  name: Moodle acronym\n"
+            '::Moodle acronym::[html]Moodle is an acronym for <span style\\="font-style\\: italic;">Modular Object-Oriented Dynamic Learning Environment</span>.{TRUE}\n'  # noqa: E501
+        ),
+        count=4,
+    ),
 ]
 
 
@@ -412,8 +446,11 @@ def facts(block_type, value) -> dict:
     if block_type == "short_answer":
         found["answers"] = [(a["text"], Decimal(a["weight"]) / 100, a["feedback"]) for a in value["answers"]]
     if block_type == "numerical":
+        # An answer with no number is Moodle's "*": any other number.
         found["numbers"] = [
-            (Decimal(a["value"]), Decimal(a["tolerance"]), Decimal(a["weight"]) / 100, a["feedback"])
+            ("*", None, Decimal(a["weight"]) / 100, a["feedback"])
+            if a["value"] is None
+            else (Decimal(a["value"]), Decimal(a["tolerance"]), Decimal(a["weight"]) / 100, a["feedback"])
             for a in value["answers"]
         ]
     return found
