@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -192,6 +193,19 @@ def test_the_pdf_prints_the_certificates_verification_address_where_the_site_run
     assert "https://ce.example.org" + reverse("certificates:verify", args=[certificate.printed_code]) in (
         text.replace(" ", "")
     )
+
+
+def test_the_full_transcript_links_each_certificate_to_its_verification_page_where_the_site_runs(
+    client, certificate, florida, settings
+):
+    settings.BASE_URL = "https://ce.example.org"
+    client.force_login(florida.user)
+    address = "https://ce.example.org" + reverse("certificates:verify", args=[certificate.printed_code])
+
+    page = BeautifulSoup(client.get(url("transcript_full")).content, "html.parser")
+
+    assert page.find("a", string=certificate.printed_code)["href"] == address
+    assert page.select_one(".transcript__url").get_text() == address
 
 
 def test_a_past_cycle_prints_its_own_completions_only(client, practitioner, florida, catalogue, boards):
