@@ -121,11 +121,18 @@ def review_row(page):
 
 @pytest.mark.parametrize("width", [1280, 360], ids=["desktop", "phone"])
 def test_an_instructor_submits_a_course_and_a_reviewer_approves_it_once_its_checks_pass(
-    live_server, course_in_draft, logged_in_page, page, width
+    live_server, course_in_draft, logged_in_page, page, width, settings
 ):
     course, instructor, reviewer = (course_in_draft[key] for key in ("course", "instructor", "reviewer"))
     edit_url = f"{live_server.url}/admin/pages/{course.pk}/edit/"
+    catalog_url = live_server.url + course.get_parent().url
     mail.outbox.clear()
+    # Visitors are served kept copies of the public pages, as in production: publishing must reach them.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    visitor = page
+    visitor.set_viewport_size({"width": width, "height": 800})
+    visitor.goto(catalog_url)
+    expect(visitor.locator("main")).not_to_contain_text(COURSE)
 
     # The instructor finds the draft on their dashboard and its editor's checklist names the placeholder.
     teacher = logged_in_page(instructor)
@@ -193,9 +200,9 @@ def test_an_instructor_submits_a_course_and_a_reviewer_approves_it_once_its_chec
     course.refresh_from_db()
     assert course.live
     assert sorted(child.title for child in course.get_children().live()) == ["Final assessment", *LESSONS]
-    visitor = page
-    visitor.set_viewport_size({"width": width, "height": 800})
-    visitor.goto(live_server.url + course.url)
+    visitor.goto(catalog_url)
+    visitor.get_by_role("link", name=COURSE).click()
+    expect(visitor).to_have_url(live_server.url + course.url)
     syllabus = visitor.locator("main").inner_text()
     assert all(title in syllabus for title in LESSONS)
     assert visitor.evaluate("document.documentElement.scrollWidth") <= width

@@ -12,3 +12,7 @@ class LmsConfig(AppConfig):
         # Here rather than in lms/urls.py: Wagtail builds the admin's URLs from the apps' hooks while
         # lms/urls.py is still importing, and those may use `<id:...>` too.
         register_converter(DatabaseIdConverter, "id")
+
+        from .pagecache import invalidate_on_changes
+
+        invalidate_on_changes()

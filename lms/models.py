@@ -5,10 +5,11 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
 
+from lms.pagecache import CachedForVisitors
 from lms.records import DeletedWhollyOrNotAtAll
 
 
-class HomePage(DeletedWhollyOrNotAtAll, Page):
+class HomePage(CachedForVisitors, DeletedWhollyOrNotAtAll, Page):
     hero_heading = models.CharField(max_length=200)
     hero_text = RichTextField(features=["bold", "italic", "link"], blank=True)
 

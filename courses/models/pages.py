@@ -16,6 +16,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from credits.models import DeliveryType
+from lms.pagecache import CachedForVisitors
 from lms.records import DeletedWhollyOrNotAtAll
 from lms.validators import validate_printable_line
 
@@ -32,7 +33,7 @@ class CourseLevel(models.TextChoices):
     ADVANCED = "advanced", "Advanced"
 
 
-class CourseIndexPage(DeletedWhollyOrNotAtAll, Page):
+class CourseIndexPage(CachedForVisitors, DeletedWhollyOrNotAtAll, Page):
     """The catalogue: every published course, filtered and searched."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -52,7 +53,7 @@ class CourseIndexPage(DeletedWhollyOrNotAtAll, Page):
         return context
 
 
-class CoursePage(DeletedWhollyOrNotAtAll, Page):
+class CoursePage(CachedForVisitors, DeletedWhollyOrNotAtAll, Page):
     summary = models.TextField(max_length=300, help_text="One or two sentences for the catalog card.")
     description = RichTextField(features=["h3", "bold", "italic", "ol", "ul", "link"])
     learning_objectives = StreamField(

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "accounts.middleware.StaffSignInMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "lms.middleware.MalformedRequestMiddleware",
+    "lms.pagecache.VisitorPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -207,6 +208,9 @@ STORAGES = {
 # Per process: fine for one dev server, but rate limits and used two-factor codes are only shared
 # between workers through a shared cache (production uses Redis).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long at most a visitor's copy of a public page is kept (lms/pagecache.py); 0 keeps none.
+# Publishing, and saving what the pages show, makes every copy stale at once.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("DJANGO_PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 # Work after a request (certificate PDFs, signed credentials, emails) runs in the request's process
 # here; production queues it in the database for `manage.py db_worker`.

@@ -14,3 +14,5 @@ STRIPE_SECRET_KEY = "sk_test_suite"  # noqa: S105
 STRIPE_PUBLISHABLE_KEY = "pk_test_suite"
 STRIPE_WEBHOOK_SECRET = "whsec_test_suite"  # noqa: S105
 STRIPE_MAX_NETWORK_RETRIES = 0
+# The cache outlives each test in its process; the page cache's own tests turn it on.
+PUBLIC_PAGE_CACHE_SECONDS = 0

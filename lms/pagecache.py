@@ -1,0 +1,130 @@
+"""Visitors' copies of the public pages: the home page, the catalog and the course pages, as someone who
+is not signed in sees them, kept in the shared cache (Redis in production).
+
+Such a visitor carries no session cookie, so every one of them is shown the same page. A copy is kept
+for PUBLIC_PAGE_CACHE_SECONDS at most, and every change that a public page shows starts a new
+generation of copies, so nobody is served a page from before it: a page published, unpublished, moved
+or deleted (Wagtail's own signals, which its frontend cache invalidation listens to as well), and a
+topic, instructor, board, the provider's details or a page's view restriction saved. A preview, a
+signed-in person and a request with a message waiting are always served fresh, and a page that set a
+cookie or printed a CSRF token is never kept."""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+GENERATION_KEY = "public-pages:generation"
+
+
+class CachedForVisitors:
+    """A Page mixin: what `serve` renders for a visitor is kept, for VisitorPageCacheMiddleware to answer with."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if _served_alike(request):
+            if hasattr(response, "render"):
+                response.render()
+            if _keepable(request, response):
+                copy = (response.content, response["Content-Type"])
+                cache.set(_copy_key(request), copy, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            _vary_on_cookie(response)
+        return response
+
+
+class VisitorPageCacheMiddleware:
+    """Answers a visitor's request for a page with the kept copy, before Wagtail looks the page up. A page
+    is only kept once a visitor was served it, past Wagtail's view restrictions (a visitor has no session,
+    so cannot have passed one), and a restriction added later starts a new generation."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from wagtail.views import serve as wagtail_serve  # it reads the page model, loaded after this module
+
+        if view_func is not wagtail_serve or not _served_alike(request):
+            return None
+        copy = cache.get(_copy_key(request))
+        if copy is None:
+            return None
+        content, content_type = copy
+        return _vary_on_cookie(HttpResponse(content, content_type=content_type))
+
+
+def _vary_on_cookie(response):
+    # The page differs for someone signed in: no shared cache in front may hand this copy to them.
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _served_alike(request) -> bool:
+    return (
+        settings.PUBLIC_PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not getattr(request, "is_preview", False)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        # Messages wait in a cookie (or in the session, which such a visitor has not got).
+        and "messages" not in request.COOKIES
+    )
+
+
+def _keepable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.has_header("Cache-Control")
+    )
+
+
+def _copy_key(request) -> str:
+    # The date is in the key because pages say what is current today (an approval's expiry).
+    address = f"{request.get_host()}|{request.get_full_path()}|{timezone.localdate().isoformat()}"
+    return f"public-page:{_generation()}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _generation() -> str:
+    # A random token rather than a counter: if the cache evicts it, the next one matches no old copy.
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def public_pages_changed(**kwargs):
+    """Start a new generation: every copy kept so far is out of date. Again once the change commits, or
+    a visitor served between the two would have the page from before it kept under the new one."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation():
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def invalidate_on_changes():
+    """Called once, from LmsConfig.ready: what public pages show, and so what makes their copies stale."""
+    from wagtail.models import Page, PageViewRestriction
+
+    from courses.models import Instructor, Topic
+    from credits.models import Board
+    from lms.models import ProviderSettings
+
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(public_pages_changed, dispatch_uid="public-pages")
+    post_delete.connect(public_pages_changed, sender=Page, dispatch_uid="public-pages")
+    for model in (Topic, Instructor, Board, ProviderSettings, PageViewRestriction):
+        for signal in (post_save, post_delete):
+            signal.connect(public_pages_changed, sender=model, dispatch_uid=f"public-pages-{model.__name__}")
