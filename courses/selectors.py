@@ -12,11 +12,9 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     FloatField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce
@@ -445,41 +443,50 @@ def lesson_readable_by(*, user, lesson, course, enrollment) -> bool:
     return user_is_course_staff(user=user, course=course)
 
 
+# The dashboard lists the latest completions; the certificates page lists them all.
+RECENT_COMPLETIONS = 10
+
+
 def dashboard(*, user) -> dict:
-    """The practitioner's courses with their progress, and each license's standing toward its renewal, in a
-    fixed number of queries whatever the number of courses, lessons and CE record entries."""
-    enrollments = list(
-        Enrollment.objects.with_access()
-        .filter(user=user)
+    """The practitioner's courses in progress, their latest completions, their study time and each
+    license's standing toward its renewal, in a fixed number of queries whatever the number of courses,
+    completions, lessons and CE record entries."""
+    enrollments = Enrollment.objects.with_access().filter(user=user)
+    in_progress = list(
+        enrollments.filter(completed_at__isnull=True)
         .select_related("course", "course__topic")
+        .defer(*(f"course__{name}" for name in _stream_field_names(CoursePage)))
+        .order_by("-enrolled_at")
+    )
+    progress = _progress_by_enrollment(in_progress, _live_lesson_ids_of([e.course for e in in_progress]))
+    progress = _with_lessons_to_continue(progress)
+    finished = (
+        enrollments.filter(completed_at__isnull=False)
+        .select_related("course")
         .defer(*(f"course__{name}" for name in _stream_field_names(CoursePage)))
         # Through the reverse relation, in one query: the certificates app builds on this one, not the other way.
         .prefetch_related(Prefetch("certificates", queryset=_certificates_shown()))
-        .annotate(studied_seconds=_studied_seconds())
-        .order_by("-enrolled_at")
+        .order_by("-completed_at", "-pk")
     )
-    in_progress = [e for e in enrollments if e.completed_at is None]
-    progress = _progress_by_enrollment(in_progress, _live_lesson_ids_of([e.course for e in in_progress]))
-    progress = _with_lessons_to_continue(progress)
-    finished = sorted((e for e in enrollments if e.completed_at), key=lambda e: e.completed_at, reverse=True)
     # Each enrollment's certificates come newest first: a reissue (a corrected name, say) is the one held now.
-    completed = [{"enrollment": e, "certificate": next(iter(e.certificates.all()), None)} for e in finished]
+    completed = [
+        {"enrollment": e, "certificate": next(iter(e.certificates.all()), None)} for e in finished[:RECENT_COMPLETIONS]
+    ]
+    totals = enrollments.aggregate(
+        completed=Count("pk", filter=Q(completed_at__isnull=False), distinct=True),
+        studied=Coalesce(Sum("lesson_progress__study_seconds"), 0),
+    )
     return {
         "current": [progress[e.pk] for e in in_progress],
         "completed": completed,
-        "study_minutes": sum(e.studied_seconds for e in enrollments) // 60,
+        "completed_count": totals["completed"],
+        "study_minutes": totals["studied"] // 60,
         "licences": [licence_summary(standing) for standing in standings(user=user)],
     }
 
 
 def _stream_field_names(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if isinstance(f, StreamField)]
-
-
-def _studied_seconds():
-    """An enrollment's study time over its lessons, summed in the database."""
-    per_enrollment = LessonProgress.objects.filter(enrollment=OuterRef("pk")).order_by().values("enrollment")
-    return Coalesce(Subquery(per_enrollment.annotate(total=Sum("study_seconds")).values("total")), 0)
 
 
 def _certificates_shown():

@@ -3,8 +3,10 @@ the record, the engine doing the rest in memory."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.utils import timezone
 
 from accounts.models import Licence
@@ -20,7 +22,7 @@ class Standing:
     licence: Licence
     rule: RenewalRule | None  # None: no rule recorded for the board yet
     progress: requirements.Progress | None
-    entries: dict[str, CreditEntry]  # by engine key, to show the placements with their records
+    entries: dict[str, "CreditEntry | RecordRow"]  # by engine key, to show the placements with their records
     record: tuple[requirements.Entry, ...] = ()  # the same entries in the engine's terms
     counted_earlier: frozenset[str] = frozenset()
 
@@ -101,15 +103,24 @@ def engine_licence(licence: Licence) -> requirements.Licence:
 
 
 def engine_entry(entry: CreditEntry) -> requirements.Entry:
+    return _as_engine_entry(
+        entry,
+        board_code=entry.board.code if entry.board_id else None,
+        categories=frozenset(category.slug for category in entry.categories.all()),
+    )
+
+
+def _as_engine_entry(entry, *, board_code: str | None, categories: frozenset[str]) -> requirements.Entry:
+    """`entry` is a CreditEntry or a RecordRow: what the engine reads of either."""
     return requirements.Entry(
         key=str(entry.pk),
         # A certificate's entries are one completion; a reported credit is its own.
         completion=f"certificate:{entry.certificate_code}" if entry.certificate_code else f"entry:{entry.pk}",
-        board=entry.board.code if entry.board_id else None,
+        board=board_code,
         hours=entry.hours,
         completed_on=entry.completed_on,
         delivery=entry.delivery,
-        categories=frozenset(category.slug for category in entry.categories.all()),
+        categories=categories,
         source=entry.source,
         review_status=entry.review_status if entry.source == EntrySource.REPORTED else requirements.VERIFIED,
         superseded=entry.is_superseded,
@@ -118,10 +129,51 @@ def engine_entry(entry: CreditEntry) -> requirements.Entry:
     )
 
 
+class RecordRow(NamedTuple):
+    """A CE record entry as the standings read it: the engine's facts and the title pages name it by,
+    read as values, since a record of hundreds of entries built as models costs more than the engine."""
+
+    pk: int
+    title: str
+    certificate_code: str
+    board_code: str | None
+    hours: Decimal
+    completed_on: datetime.date
+    delivery: str
+    source: str
+    review_status: str
+    is_superseded: bool
+    withdrawn_at: datetime.datetime | None
+    withdrawn_reason: str
+    review_note: str
+
+
+def record_rows(*, user) -> list[RecordRow]:
+    """The user's whole record as RecordRows, in one query however long it is."""
+    rows = (
+        CreditEntry.objects.filter(user=user)
+        .annotate(
+            board_code=F("board__code"),
+            is_superseded=Exists(CreditEntry.objects.filter(supersedes=OuterRef("pk"))),
+        )
+        .values_list(*RecordRow._fields)
+    )
+    return [RecordRow(*row) for row in rows]
+
+
+def record_categories(*, user) -> dict[int, frozenset[str]]:
+    """The category slugs of each of the user's entries that has any, by entry id."""
+    slugs: dict[int, set[str]] = {}
+    through = CreditEntry.categories.through.objects.filter(creditentry__user=user)
+    for entry_id, slug in through.values_list("creditentry_id", "creditcategory__slug"):
+        slugs.setdefault(entry_id, set()).add(slug)
+    return {entry_id: frozenset(values) for entry_id, values in slugs.items()}
+
+
 def standing(
     licence: Licence,
     versions: list[RenewalRule],
-    entries: list[CreditEntry],
+    entries: "list[CreditEntry] | list[RecordRow]",
     *,
     ends_on: datetime.date | None = None,
     record: tuple[requirements.Entry, ...] | None = None,
@@ -163,9 +215,11 @@ def standings(*, user) -> list[Standing]:
     if not licences:
         return []
     versions = rule_versions(boards={licence.board_id for licence in licences})
-    entries = list(credit_entries(user=user))
-    record = tuple(engine_entry(entry) for entry in entries)
-    return [standing(licence, versions.get(licence.board_id, []), entries, record=record) for licence in licences]
+    rows, categories = record_rows(user=user), record_categories(user=user)
+    record = tuple(
+        _as_engine_entry(row, board_code=row.board_code, categories=categories.get(row.pk, frozenset())) for row in rows
+    )
+    return [standing(licence, versions.get(licence.board_id, []), rows, record=record) for licence in licences]
 
 
 def offered_entries(approvals, *, on: datetime.date) -> list[requirements.Entry]:

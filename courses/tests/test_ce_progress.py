@@ -449,7 +449,7 @@ def test_the_catalog_says_when_a_license_needs_nothing_more(catalogue, boards, c
 # What credits.selectors.standings costs: the licenses; the rules, their accepted boards, lines and lines'
 # categories; the entries and their categories.
 STANDINGS_QUERIES = 7
-DASHBOARD_WITH_LICENCES_QUERIES = 11 + STANDINGS_QUERIES  # one of the 11 fetches every certificate at once
+DASHBOARD_WITH_LICENCES_QUERIES = 12 + STANDINGS_QUERIES  # one of the 12 fetches the latest certificates at once
 COURSE_PAGE_WITH_LICENCES_QUERIES = 22 + STANDINGS_QUERIES  # 22 for a signed-in practitioner without them, one of
 # which asks whether their address is confirmed (the enroll box says so)
 CATALOGUE_WITH_LICENCE_QUERIES = 20  # the page as its template renders it, without the session and the user
