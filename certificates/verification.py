@@ -7,6 +7,7 @@ from typing import NamedTuple
 from allauth.account.adapter import get_adapter
 from django.utils.crypto import salted_hmac
 
+from lms import ratelimit
 from lms.ratelimit import Limit
 
 from .codes import MalformedCode, canonical, printed
@@ -60,9 +61,7 @@ def look_up_for(request, texts: list, *, channel: str) -> list[Lookup]:
 
 def retry_after(client: str, codes: int) -> int | None:
     """Seconds the client must wait before looking up `codes` more codes, or None."""
-    waits = [LOOKUPS.retry_after(client, cost=codes), MISSES.retry_after(client, cost=1)]
-    waits = [wait for wait in waits if wait is not None]
-    return max(waits) if waits else None
+    return ratelimit.retry_after(client, {LOOKUPS: codes, MISSES: 1})
 
 
 def look_up(texts: list, *, client: str, channel: str) -> list[Lookup]:

@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
+from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
 from .converters import MAX_DATABASE_ID
 
@@ -71,3 +72,17 @@ def _raised_reading_a_form_field(exception: Exception) -> bool:
             return True
         traceback = traceback.tb_next
     return False
+
+
+class PageRedirectMiddleware(RedirectMiddleware):
+    """Wagtail's redirects, for the addresses of pages and for addresses nothing answers. A 404 from one
+    of the apps' own views (an unknown certificate code, say) is an answer, not a page that moved:
+    looking it up among the redirects cost every unknown code at the verification API two queries."""
+
+    def process_response(self, request, response):
+        from wagtail.views import serve as wagtail_serve  # it reads the page model, loaded after this module
+
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.func is not wagtail_serve:
+            return response
+        return super().process_response(request, response)

@@ -434,3 +434,14 @@ def test_a_body_over_the_size_limit_gets_a_400_in_json(client, settings):
     }
     assert response["Access-Control-Allow-Origin"] == "*"
     assert not CertificateLookup.objects.exists()
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["issued code", "unknown code"])
+def test_one_code_costs_the_same_two_queries_issued_or_unknown(client, certificate, known, django_assert_num_queries):
+    """An unknown code is answered as fast as an issued one: nobody learns from the timing which codes exist."""
+    code = certificate.code if known else UNKNOWN
+
+    with django_assert_num_queries(BULK_QUERIES):
+        response = api(client, code)
+
+    assert response.status_code == (200 if known else 404)

@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSignInMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "lms.middleware.PageRedirectMiddleware",
     "lms.middleware.MalformedRequestMiddleware",
     "lms.pagecache.VisitorPageCacheMiddleware",
 ]
