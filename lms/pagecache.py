@@ -103,6 +103,19 @@ def _generation() -> str:
     return generation
 
 
+def kept_while_published(name: str, compute):
+    """`compute()`, a value read from the published pages (a str, say), kept with the visitors' copies
+    and made stale with them."""
+    if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+        return compute()
+    key = f"public-pages:{_generation()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return value
+
+
 def public_pages_changed(**kwargs):
     """Start a new generation: every copy kept so far is out of date. Again once the change commits, or
     a visitor served between the two would have the page from before it kept under the new one."""

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from courses.models import CoursePage
+from courses.models import CourseIndexPage, CoursePage
 from courses.tests.factories import publishable_course
 from credits.tests.factories import BoardFactory
 
@@ -130,3 +130,18 @@ def test_a_preview_is_never_kept(client, course):
 
     assert heading(preview) == "Edited in the preview"
     assert heading(client.get(course.url)) == "Myofascial Release for the Low Back"
+
+
+def test_the_headers_catalog_link_follows_the_catalog_when_its_address_changes(client, course):
+    def catalog_link(path):
+        page = BeautifulSoup(client.get(path).content, "html.parser")
+        return page.find("header").find("a", string="Courses")["href"]
+
+    assert catalog_link("/verify/") == "/courses/"
+
+    catalog = CourseIndexPage.objects.get()
+    catalog.slug = "catalog"
+    catalog.save_revision().publish()
+
+    assert catalog_link("/verify/") == "/catalog/"
+    assert catalog_link("/") == "/catalog/"
