@@ -1,5 +1,6 @@
-"""Visitors' copies of the public pages: the home page, the catalog and the course pages, as someone who
-is not signed in sees them, kept in the shared cache (Redis in production).
+"""Visitors' copies of the public pages: the home page, the catalog and the course pages at their own
+addresses (a search or a filter is served fresh), as someone who is not signed in sees them, kept in
+the shared cache (Redis in production).
 
 Such a visitor carries no session cookie, so every one of them is shown the same page. A copy is kept
 for PUBLIC_PAGE_CACHE_SECONDS at most, and every change that a public page shows starts a new
@@ -72,6 +73,9 @@ def _served_alike(request) -> bool:
     return (
         settings.PUBLIC_PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
+        # Only the pages' own addresses, a set the editors make: with any query string kept, anyone
+        # could fill the cache with copies and push the rate limits' counts out of it.
+        and not request.META.get("QUERY_STRING")
         and not getattr(request, "is_preview", False)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         # Messages wait in a cookie (or in the session, which such a visitor has not got).
@@ -90,7 +94,7 @@ def _keepable(request, response) -> bool:
 
 def _copy_key(request) -> str:
     # The date is in the key because pages say what is current today (an approval's expiry).
-    address = f"{request.get_host()}|{request.get_full_path()}|{timezone.localdate().isoformat()}"
+    address = f"{request.get_host()}|{request.path}|{timezone.localdate().isoformat()}"
     return f"public-page:{_generation()}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
