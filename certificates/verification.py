@@ -5,6 +5,7 @@ import json
 from typing import NamedTuple
 
 from allauth.account.adapter import get_adapter
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.crypto import salted_hmac
 
 from lms import ratelimit
@@ -12,7 +13,7 @@ from lms.ratelimit import Limit
 
 from .codes import MalformedCode, canonical, printed
 from .credentials import credential_url
-from .models import Certificate, CertificateLookup
+from .models import Certificate, CertificateLookup, LookupChannel
 
 MAX_BULK_CODES = 100
 # Generous for a board auditing rosters; tight on misses (well-formed codes never issued), which is
@@ -72,7 +73,7 @@ def look_up(texts: list, *, client: str, channel: str) -> list[Lookup]:
             readings.append(canonical(text))
         except MalformedCode as error:
             readings.append(error)
-    found = Certificate.objects.in_bulk([code for code in readings if isinstance(code, str)], field_name="code")
+    found = _certificates_for(channel).in_bulk([code for code in readings if isinstance(code, str)], field_name="code")
     results = []
     for text, code in zip(texts, readings, strict=True):
         if isinstance(code, MalformedCode):
@@ -96,6 +97,17 @@ def look_up(texts: list, *, client: str, channel: str) -> list[Lookup]:
     LOOKUPS.spend(client, len(results))
     MISSES.spend(client, sum(1 for result in results if result.status == "not_found"))
     return results
+
+
+def _certificates_for(channel: str):
+    """The API answers name the signed credential's address and do not serve it: there its text, most of
+    the row (about 40 KB for the demo's), is left unread, and `is_signed` says whether there is one."""
+    certificates = Certificate.objects.annotate(
+        is_signed=ExpressionWrapper(~Q(credential=""), output_field=BooleanField())
+    )
+    if channel in (LookupChannel.API, LookupChannel.BULK):
+        certificates = certificates.defer("credential")
+    return certificates
 
 
 def _as_given(text) -> str:
@@ -160,5 +172,5 @@ def certificate_json(
         "issued_at": certificate.issued_at.isoformat(),
         "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
         "revocation_reason": certificate.revocation_reason or None,
-        "credential_url": credential_url(certificate, root=root) if certificate.credential else None,
+        "credential_url": credential_url(certificate, root=root) if certificate.is_signed else None,
     }
