@@ -452,10 +452,11 @@ def dashboard(*, user) -> dict:
     license's standing toward its renewal, in a fixed number of queries whatever the number of courses,
     completions, lessons and CE record entries."""
     enrollments = Enrollment.objects.with_access().filter(user=user)
+    course_bodies = [f"course__{name}" for name in _stream_field_names(CoursePage)]
     in_progress = list(
         enrollments.filter(completed_at__isnull=True)
         .select_related("course", "course__topic")
-        .defer(*(f"course__{name}" for name in _stream_field_names(CoursePage)))
+        .defer(*course_bodies)
         .order_by("-enrolled_at")
     )
     progress = _progress_by_enrollment(in_progress, _live_lesson_ids_of([e.course for e in in_progress]))
@@ -463,7 +464,7 @@ def dashboard(*, user) -> dict:
     finished = (
         enrollments.filter(completed_at__isnull=False)
         .select_related("course")
-        .defer(*(f"course__{name}" for name in _stream_field_names(CoursePage)))
+        .defer(*course_bodies)
         # Through the reverse relation, in one query: the certificates app builds on this one, not the other way.
         .prefetch_related(Prefetch("certificates", queryset=_certificates_shown()))
         .order_by("-completed_at", "-pk")

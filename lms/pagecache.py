@@ -93,9 +93,12 @@ def _keepable(request, response) -> bool:
 
 
 def _copy_key(request) -> str:
-    # The date is in the key because pages say what is current today (an approval's expiry).
-    address = f"{request.get_host()}|{request.path}|{timezone.localdate().isoformat()}"
-    return f"public-page:{_generation()}:{hashlib.sha256(address.encode()).hexdigest()}"
+    # Once per request: the middleware looks the copy up, and on a miss the page keeps it under the same key.
+    if not hasattr(request, "_visitor_copy_key"):
+        # The date is in the key because pages say what is current today (an approval's expiry).
+        address = f"{request.get_host()}|{request.path}|{timezone.localdate().isoformat()}"
+        request._visitor_copy_key = f"public-page:{_generation()}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return request._visitor_copy_key
 
 
 def _generation() -> str:
