@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.utils import timezone
 
 from .codes import printed
 
@@ -102,7 +103,7 @@ class CertificateLookup(models.Model):
     status = models.CharField(max_length=20)
     channel = models.CharField(max_length=10, choices=LookupChannel.choices)
     address_hash = models.CharField(max_length=64)
-    looked_up_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    looked_up_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["certificate", "looked_up_at"])]

@@ -11,6 +11,7 @@ from django.utils.crypto import salted_hmac
 from lms import ratelimit
 from lms.ratelimit import Limit
 
+from . import lookup_log
 from .codes import MalformedCode, canonical, printed
 from .credentials import credential_url
 from .models import Certificate, CertificateLookup, LookupChannel
@@ -66,7 +67,7 @@ def retry_after(client: str, codes: int) -> int | None:
 
 
 def look_up(texts: list, *, client: str, channel: str) -> list[Lookup]:
-    """A Lookup for each text, in order: one query for all of them, one for the log."""
+    """A Lookup for each text, in order: one query for all of them, and their log (see lookup_log)."""
     readings = []
     for text in texts:
         try:
@@ -84,15 +85,17 @@ def look_up(texts: list, *, client: str, channel: str) -> list[Lookup]:
             results.append(Lookup(printed(code), "not_found", None))
         else:
             results.append(Lookup(printed(code), found[code].status, found[code]))
-    CertificateLookup.objects.bulk_create(
-        CertificateLookup(
-            certificate=result.certificate,
-            code=result.code,
-            status=result.status,
-            channel=channel,
-            address_hash=client,
-        )
-        for result in results
+    lookup_log.record(
+        [
+            CertificateLookup(
+                certificate=result.certificate,
+                code=result.code,
+                status=result.status,
+                channel=channel,
+                address_hash=client,
+            )
+            for result in results
+        ]
     )
     LOOKUPS.spend(client, len(results))
     MISSES.spend(client, sum(1 for result in results if result.status == "not_found"))

@@ -215,6 +215,9 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("DJANGO_PUBLIC_PAGE_CACHE_SECONDS", default=
 # Work after a request (certificate PDFs, signed credentials, emails) runs in the request's process
 # here; production queues it in the database for `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Where verification lookups wait to be logged, off the request path (certificates/lookup_log.py):
+# a Redis list, {"URL": ..., "KEY": ...}. None logs each lookup in the request that makes it.
+CERTIFICATE_LOOKUP_BUFFER = None
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="CE Platform <ce@localhost>")

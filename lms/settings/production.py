@@ -24,6 +24,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Certificate PDFs, signed credentials and emails are rendered off the request path, by
 # `manage.py db_worker` processes reading this queue.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+CERTIFICATE_LOOKUP_BUFFER = {
+    "URL": env("CERTIFICATE_LOOKUP_BUFFER_URL", default=env("REDIS_URL")),
+    "KEY": "certificates:lookup-log",
+}
 
 STORAGES = {
     **STORAGES,  # noqa: F405
