@@ -57,3 +57,24 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # Behind the load balancer every request comes from its address: allauth's per-IP rate limits
 # read the client from X-Forwarded-For, trusting as many hops as there are proxies we run.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
+
+# One JSON object a line for the log collector: time, level, logger, message and any `extra` given.
+if env("DJANGO_LOG_FORMAT", default="json") == "json":
+    LOGGING["formatters"] = {  # noqa: F405
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    }
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
+
+# Errors and error logs go to Sentry (or a service speaking its protocol) only where a DSN is set,
+# and without personal data: no addresses, cookies, bodies or user.
+if SENTRY_DSN := env("SENTRY_DSN", default=""):
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        max_request_body_size="never",
+    )
