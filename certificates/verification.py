@@ -8,7 +8,7 @@ from allauth.account.adapter import get_adapter
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.crypto import salted_hmac
 
-from lms import ratelimit
+from lms import databases, ratelimit
 from lms.ratelimit import Limit
 
 from . import lookup_log
@@ -103,9 +103,10 @@ def look_up(texts: list, *, client: str, channel: str) -> list[Lookup]:
 
 
 def _certificates_for(channel: str):
-    """The API answers name the signed credential's address and do not serve it: there its text, most of
-    the row (about 40 KB for the demo's), is left unread, and `is_signed` says whether there is one."""
-    certificates = Certificate.objects.annotate(
+    """Read from the replica when there is one. The API answers name the signed credential's address
+    and do not serve it: there its text, most of the row (about 40 KB for the demo's), is left unread,
+    and `is_signed` says whether there is one."""
+    certificates = Certificate.objects.using(databases.verification_reads()).annotate(
         is_signed=ExpressionWrapper(~Q(credential=""), output_field=BooleanField())
     )
     if channel in (LookupChannel.API, LookupChannel.BULK):
