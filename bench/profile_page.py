@@ -1,6 +1,6 @@
 """Where one page's time goes under the production settings, on a database bench/seed_scale.py made.
 
-    .venv/bin/python bench/profile_page.py [--database ce_scale] [--repeat 10] [--top 10] [PATH ...]
+    .venv/bin/python bench/profile_page.py [--database ce_scale] [--repeat 10] [--top 10] [--callers RE] [PATH ...]
 
 Each path (default: the catalog and the first course page; `/learn/` and the like are requested
 signed in as the bench practitioner) is requested three times to warm the caches, then --repeat
@@ -41,6 +41,7 @@ def main():
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--top", type=int, default=10)
+    parser.add_argument("--callers", help="also print who calls the functions this regular expression matches")
     args = parser.parse_args()
     url = http_load.check_scratch(args)
     os.environ.update(http_load.production_environment(args, url, Path(tempfile.mkdtemp(prefix="ce-bench-profile-"))))
@@ -120,6 +121,8 @@ def main():
                 shown += 1
                 if shown == args.top:
                     break
+        if args.callers:
+            stats.sort_stats("tottime").print_callers(args.callers)
 
 
 if __name__ == "__main__":

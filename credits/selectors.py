@@ -163,11 +163,21 @@ def record_rows(*, user) -> list[RecordRow]:
 
 def record_categories(*, user) -> dict[int, frozenset[str]]:
     """The category slugs of each of the user's entries that has any, by entry id."""
-    slugs: dict[int, set[str]] = {}
-    through = CreditEntry.categories.through.objects.filter(creditentry__user=user)
-    for entry_id, slug in through.values_list("creditentry_id", "creditcategory__slug"):
-        slugs.setdefault(entry_id, set()).add(slug)
-    return {entry_id: frozenset(values) for entry_id, values in slugs.items()}
+    return {entry_id: frozenset(slugs) for entry_id, slugs in _categories_by_entry(user, "slug").items()}
+
+
+def record_category_names(*, user) -> dict[int, tuple[str, ...]]:
+    """The category names of each of the user's entries that has any, by entry id, in name order."""
+    return {entry_id: tuple(names) for entry_id, names in _categories_by_entry(user, "name").items()}
+
+
+def _categories_by_entry(user, field: str) -> dict[int, list[str]]:
+    """In one query however long the record: prefetching the categories builds a queryset per entry."""
+    values: dict[int, list[str]] = {}
+    through = CreditEntry.categories.through.objects.filter(creditentry__user=user).order_by("creditcategory__name")
+    for entry_id, value in through.values_list("creditentry_id", f"creditcategory__{field}"):
+        values.setdefault(entry_id, []).append(value)
+    return values
 
 
 def standing(

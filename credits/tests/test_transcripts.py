@@ -18,7 +18,7 @@ from certificates.services import completion_record
 from certificates.tests.factories import nearly_complete_enrollment
 from courses.models import Enrollment, LessonProgress
 from courses.tests.factories import CourseApprovalFactory
-from credits.models import CreditEntry, EntrySource, ReviewStatus
+from credits.models import CreditCategory, CreditEntry, EntrySource, ReviewStatus
 from credits.requirements import add_months
 from credits.tests.factories import BoardFactory, CreditCategoryFactory, CreditEntryFactory
 from lms.demo.renewal_rules import RULE_CATEGORIES, RULES, renewal_rules_seed
@@ -400,5 +400,7 @@ def test_the_transcript_costs_the_same_queries_for_5_or_500_entries(
 
     assert page.content.decode().count("<code>CODE-") == count
     assert full_page.content.decode().count("<code>CODE-") == count
+    category = CreditCategory.objects.get(slug="medical-errors").name
+    assert full_page.content.decode().count(f"Home study · {category}</span>") == count
     assert len([row for row in csv_rows(sheet) if row and row[0][:2] == "20"]) == count
     assert len([row for row in csv_rows(full_sheet) if row and row[0][:2] == "20"]) == count
