@@ -375,7 +375,7 @@ def drain(args) -> float:
 
 
 def run_rounds(args, files: dict) -> dict:
-    names = [name for name in files if name != "flood"]
+    names = [name for name, scenario in files.items() if name != "flood" and scenario["lines"]]
     if args.only:
         words = [word.strip() for word in args.only.split(",")]
         names = [name for name in names if name.startswith("trivial") or any(word in name for word in words)]
@@ -471,6 +471,9 @@ def main():
     try:
         server = start_gunicorn(args, env, workdir)
         for name, scenario in files.items():  # each page once, so no round measures a first request
+            if not scenario["lines"]:
+                print(f"warning: {name}: nothing to request (the scratch data has run out of it: seed again)")
+                continue
             method, path, cookie, *_ = Path(scenario["file"]).read_text().split("\n", 1)[0].split("\t")
             if method == "GET":
                 status = get(args, path, {"Cookie": cookie} if cookie else None)
