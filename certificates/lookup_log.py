@@ -18,7 +18,6 @@ import json
 
 import redis
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -26,6 +25,8 @@ from .models import Certificate, CertificateLookup
 
 FLUSH_AFTER_SECONDS = 30
 BATCH = 1000
+# What an entry in the list holds, then the time of the lookup.
+FIELDS = ("certificate_id", "code", "status", "channel", "address_hash")
 
 
 def record(lookups: list[CertificateLookup]) -> None:
@@ -59,35 +60,22 @@ def lookup_log_flush() -> int:
                     pk__in={row.certificate_id for row in rows if row.certificate_id}
                 ).values_list("pk", flat=True)
             )
-            with transaction.atomic():
-                CertificateLookup.objects.bulk_create(
-                    row for row in rows if row.certificate_id is None or row.certificate_id in kept
-                )
+            CertificateLookup.objects.bulk_create(
+                row for row in rows if row.certificate_id is None or row.certificate_id in kept
+            )
             client.ltrim(key, len(entries), -1)
             moved += len(entries)
     return moved
 
 
 def _as_entry(lookup: CertificateLookup) -> list:
-    return [
-        lookup.certificate_id,
-        lookup.code,
-        lookup.status,
-        lookup.channel,
-        lookup.address_hash,
-        lookup.looked_up_at.isoformat(),
-    ]
+    return [*(getattr(lookup, field) for field in FIELDS), lookup.looked_up_at.isoformat()]
 
 
 def _as_row(entry: list) -> CertificateLookup:
-    certificate_id, code, status, channel, address_hash, looked_up_at = entry
+    *values, looked_up_at = entry
     return CertificateLookup(
-        certificate_id=certificate_id,
-        code=code,
-        status=status,
-        channel=channel,
-        address_hash=address_hash,
-        looked_up_at=datetime.datetime.fromisoformat(looked_up_at),
+        **dict(zip(FIELDS, values, strict=True)), looked_up_at=datetime.datetime.fromisoformat(looked_up_at)
     )
 
 
