@@ -1,15 +1,12 @@
 """Certificates issued on completion, and the log of every verification lookup."""
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 
+from lms.storage import private_storage
+
 from .codes import printed
-
-
-def private_storage():
-    return storages["private"]
 
 
 class CertificateKind(models.TextChoices):

@@ -4,7 +4,6 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -14,6 +13,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from accounts.models import normalise_licence_number
+from lms.storage import private_storage
 from lms.validators import validate_printable_line
 
 
@@ -129,10 +129,6 @@ class CreditCategory(models.Model):
 
 
 HOURS = {"max_digits": 5, "decimal_places": 2}
-
-
-def private_storage():
-    return storages["private"]
 
 
 class RenewalRule(ClusterableModel):

@@ -29,17 +29,11 @@ from .factories import (
 
 
 @pytest.fixture(autouse=True)
-def proof_storage(tmp_path):
+def proof_storage(tmp_path, settings):
     """Private storage in a folder of the test's own, so that what a test leaves there can be seen."""
-    storage = CreditEntry._meta.get_field("proof").storage
-    saved = storage._location
-    storage._location = str(tmp_path / "private")
-    for cached in ("base_location", "location"):
-        storage.__dict__.pop(cached, None)
-    yield tmp_path / "private"
-    storage._location = saved
-    for cached in ("base_location", "location"):
-        storage.__dict__.pop(cached, None)
+    private = {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private", "base_url": None}}
+    settings.STORAGES = {**settings.STORAGES, "private": private}
+    return tmp_path / "private"
 
 
 def stored_files(folder) -> list[str]:

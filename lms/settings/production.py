@@ -34,6 +34,21 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# With a bucket named, media, certificate PDFs and proofs live in S3-compatible object storage, which
+# every app server and worker shares (lms/settings/object_storage.py); without one, on this host's disk.
+if S3_BUCKET := env("S3_BUCKET", default=""):
+    from .object_storage import s3_storages
+
+    STORAGES.update(
+        s3_storages(
+            bucket=S3_BUCKET,
+            private_bucket=env("S3_PRIVATE_BUCKET", default=""),
+            endpoint_url=env("S3_ENDPOINT_URL", default=""),
+            region=env("S3_REGION", default=""),
+            media_domain=env("S3_MEDIA_DOMAIN", default=""),
+            private_url_seconds=env.int("S3_PRIVATE_URL_SECONDS", default=300),
+        )
+    )
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env("DJANGO_EMAIL_HOST")

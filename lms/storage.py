@@ -1,0 +1,31 @@
+"""The storage of private files: certificate PDFs and proofs of reported credits, which carry license
+numbers and are only ever served through a view that checks who asks (never by a public address).
+
+Their fields name `private_storage`, which Django calls once, when the model class is made: it returns
+a stand-in that looks `STORAGES["private"]` up on first use, and again after the setting changes (as
+Django's own `default_storage` does), so that a field follows the setting rather than the storage
+configured when the models were imported.
+"""
+
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
+
+
+class _PrivateStorage(LazyObject):
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+private_files = _PrivateStorage()
+
+
+def private_storage():
+    return private_files
+
+
+@receiver(setting_changed)
+def _private_storage_reset(*, setting, **kwargs):
+    if setting == "STORAGES":
+        private_files._wrapped = empty
