@@ -8,7 +8,12 @@ generation of copies, so nobody is served a page from before it: a page publishe
 or deleted (Wagtail's own signals, which its frontend cache invalidation listens to as well), and a
 topic, instructor, board, the provider's details or a page's view restriction saved. A preview, a
 signed-in person and a request with a message waiting are always served fresh, and a page that set a
-cookie or printed a CSRF token is never kept."""
+cookie or printed a CSRF token is never kept.
+
+A CDN in front (WAGTAILFRONTENDCACHE, through Wagtail's frontend cache backends) may keep the same
+copies for PUBLIC_PAGE_CDN_SECONDS: they alone say so in their Cache-Control. The same changes that
+start a new generation queue Wagtail's purge task for every visitor page's address, and for the address
+a page left when it was unpublished, moved or deleted."""
 
 import hashlib
 import uuid
@@ -19,7 +24,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 GENERATION_KEY = "public-pages:generation"
@@ -36,6 +42,7 @@ class CachedForVisitors:
             if _keepable(request, response):
                 copy = (response.content, response["Content-Type"])
                 cache.set(_copy_key(request), copy, settings.PUBLIC_PAGE_CACHE_SECONDS)
+                _shared_with_visitors(response)
             _vary_on_cookie(response)
         return response
 
@@ -60,12 +67,19 @@ class VisitorPageCacheMiddleware:
         if copy is None:
             return None
         content, content_type = copy
-        return _vary_on_cookie(HttpResponse(content, content_type=content_type))
+        return _vary_on_cookie(_shared_with_visitors(HttpResponse(content, content_type=content_type)))
 
 
 def _vary_on_cookie(response):
     # The page differs for someone signed in: no shared cache in front may hand this copy to them.
     patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _shared_with_visitors(response):
+    # Only a kept copy, the same for every visitor, may be kept by a CDN; browsers ask again each time.
+    if settings.PUBLIC_PAGE_CDN_SECONDS > 0:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_CDN_SECONDS)
     return response
 
 
@@ -123,11 +137,39 @@ def kept_while_published(name: str, compute):
     return value
 
 
-def public_pages_changed(**kwargs):
+def public_pages_changed(*, signal=None, instance=None, url_path_before=None, **kwargs):
     """Start a new generation: every copy kept so far is out of date. Again once the change commits, or
-    a visitor served between the two would have the page from before it kept under the new one."""
+    a visitor served between the two would have the page from before it kept under the new one. Then
+    the CDN's copies, if one is configured: every visitor page now, and the address a page left."""
     _new_generation()
     transaction.on_commit(_new_generation)
+    if settings.WAGTAILFRONTENDCACHE:
+        left = _address_left(signal, instance, url_path_before)
+        # Wagtail queues the purge for a worker: a CDN's API is not waited on in an editor's request.
+        transaction.on_commit(lambda: purge_urls_from_cache(sorted({*visitor_page_addresses(), *left})))
+
+
+def _address_left(signal, instance, url_path_before) -> list[str]:
+    from wagtail.models import Page
+
+    if not isinstance(instance, Page) or signal is page_published:
+        return []
+    address = instance.full_url
+    if address and signal is post_page_move and url_path_before:
+        # The same site's root, with the page's path before the move in place of its path now.
+        relative = instance.relative_url(instance.get_site())
+        site_root = instance.url_path[: len(instance.url_path) - len(relative)]
+        address = address[: len(address) - len(relative)] + url_path_before.removeprefix(site_root)
+    return [address] if address else []
+
+
+def visitor_page_addresses() -> list[str]:
+    """The full address of every page a visitor may be served a kept copy of."""
+    from django.apps import apps
+    from wagtail.models import Page
+
+    kinds = [model for model in apps.get_models() if issubclass(model, CachedForVisitors)]
+    return [address for page in Page.objects.live().public().type(*kinds) if (address := page.full_url)]
 
 
 def _new_generation():

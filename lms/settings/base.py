@@ -219,6 +219,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # How long at most a visitor's copy of a public page is kept (lms/pagecache.py); 0 keeps none.
 # Publishing, and saving what the pages show, makes every copy stale at once.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("DJANGO_PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# A CDN in front: how long it may keep those copies (0: it keeps none), and the Wagtail frontend cache
+# backends that tell it to drop them when they change (production reads them from the environment).
+PUBLIC_PAGE_CDN_SECONDS = env.int("DJANGO_PUBLIC_PAGE_CDN_SECONDS", default=0)
+WAGTAILFRONTENDCACHE = {}
 
 # Work after a request (certificate PDFs, signed credentials, emails) runs in the request's process
 # here; production queues it in the database for `manage.py db_worker`.

@@ -50,6 +50,26 @@ if S3_BUCKET := env("S3_BUCKET", default=""):
         )
     )
 
+# A CDN in front, told to drop its copies of the visitors' pages when they change (lms/pagecache.py):
+# one or more of Wagtail's frontend cache backends, each set up by its own variables.
+WAGTAILFRONTENDCACHE = {}
+if FRONTEND_CACHE_PURGE_URL := env("FRONTEND_CACHE_PURGE_URL", default=""):  # Varnish, nginx: PURGE requests
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": FRONTEND_CACHE_PURGE_URL,
+    }
+if CLOUDFRONT_DISTRIBUTION_ID := env("FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID", default=""):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": CLOUDFRONT_DISTRIBUTION_ID,
+    }
+if CLOUDFLARE_ZONE_ID := env("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID", default=""):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": CLOUDFLARE_ZONE_ID,
+        "BEARER_TOKEN": env("FRONTEND_CACHE_CLOUDFLARE_BEARER_TOKEN"),
+    }
+
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env("DJANGO_EMAIL_HOST")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=587)
