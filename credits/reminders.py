@@ -25,7 +25,7 @@ from lms.models import base_url, default_provider
 from lms.validators import one_line
 
 from .models import RenewalReminder
-from .selectors import Standing, credit_entries, rule_versions, standing
+from .selectors import Standing, credit_entries, engine_entries, record_categories, rule_versions, standing
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +47,11 @@ def renewal_reminders_send(*, today: datetime.date | None = None) -> int:
     with get_connection() as connection:
         for _, group in groupby(due, key=lambda item: item[0].user_id):
             group = list(group)
-            entries = list(credit_entries(user=group[0][0].user))
+            user = group[0][0].user
+            entries = list(credit_entries(user=user))
+            record = engine_entries(entries, record_categories(user=user))
             for licence, days_before in group:
-                current = standing(licence, versions.get(licence.board_id, []), entries)
+                current = standing(licence, versions.get(licence.board_id, []), entries, record=record)
                 if current.progress is None or current.progress.met:
                     continue
                 sent += _send(current, days_before, today=today, context=context, connection=connection)

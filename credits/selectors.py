@@ -39,12 +39,17 @@ class Standing:
 
 
 def credit_entries(*, user):
-    """The user's whole record, newest first, with what the engine and the pages read of each entry."""
-    return (
-        CreditEntry.objects.filter(user=user)
-        .select_related("board")
-        .prefetch_related("categories")
-        .annotate(is_superseded=Exists(CreditEntry.objects.filter(supersedes=OuterRef("pk"))))
+    """The user's whole record, with what the engine and the pages read of each entry but its categories
+    (`record_categories` reads those, in one query)."""
+    return _with_engine_facts(CreditEntry.objects.filter(user=user).select_related("board"))
+
+
+def _with_engine_facts(entries):
+    """The two facts the engine reads that are not fields of an entry: its board's code, and whether a
+    correction replaced it."""
+    return entries.annotate(
+        board_code=F("board__code"),
+        is_superseded=Exists(CreditEntry.objects.filter(supersedes=OuterRef("pk"))),
     )
 
 
@@ -102,21 +107,18 @@ def engine_licence(licence: Licence) -> requirements.Licence:
     return requirements.Licence(licence.board.code, licence.expires_on, licence.first_licensed_on)
 
 
-def engine_entry(entry: CreditEntry) -> requirements.Entry:
-    return _as_engine_entry(
-        entry,
-        board_code=entry.board.code if entry.board_id else None,
-        categories=frozenset(category.slug for category in entry.categories.all()),
-    )
+def engine_entries(entries: "list[CreditEntry] | list[RecordRow]", categories) -> tuple[requirements.Entry, ...]:
+    """Entries from `credit_entries` or `record_rows` in the engine's terms, with `record_categories`' map."""
+    return tuple(_as_engine_entry(entry, categories=categories.get(entry.pk, NO_CATEGORIES).slugs) for entry in entries)
 
 
-def _as_engine_entry(entry, *, board_code: str | None, categories: frozenset[str]) -> requirements.Entry:
+def _as_engine_entry(entry, *, categories: frozenset[str]) -> requirements.Entry:
     """`entry` is a CreditEntry or a RecordRow: what the engine reads of either."""
     return requirements.Entry(
         key=str(entry.pk),
         # A certificate's entries are one completion; a reported credit is its own.
         completion=f"certificate:{entry.certificate_code}" if entry.certificate_code else f"entry:{entry.pk}",
-        board=board_code,
+        board=entry.board_code,
         hours=entry.hours,
         completed_on=entry.completed_on,
         delivery=entry.delivery,
@@ -150,34 +152,29 @@ class RecordRow(NamedTuple):
 
 def record_rows(*, user) -> list[RecordRow]:
     """The user's whole record as RecordRows, in one query however long it is."""
-    rows = (
-        CreditEntry.objects.filter(user=user)
-        .annotate(
-            board_code=F("board__code"),
-            is_superseded=Exists(CreditEntry.objects.filter(supersedes=OuterRef("pk"))),
-        )
-        .values_list(*RecordRow._fields)
-    )
+    rows = _with_engine_facts(CreditEntry.objects.filter(user=user)).values_list(*RecordRow._fields)
     return [RecordRow(*row) for row in rows]
 
 
-def record_categories(*, user) -> dict[int, frozenset[str]]:
-    """The category slugs of each of the user's entries that has any, by entry id."""
-    return {entry_id: frozenset(slugs) for entry_id, slugs in _categories_by_entry(user, "slug").items()}
+class EntryCategories(NamedTuple):
+    slugs: frozenset[str]  # what the engine matches rules by
+    names: tuple[str, ...]  # what pages print, in name order
 
 
-def record_category_names(*, user) -> dict[int, tuple[str, ...]]:
-    """The category names of each of the user's entries that has any, by entry id, in name order."""
-    return {entry_id: tuple(names) for entry_id, names in _categories_by_entry(user, "name").items()}
+NO_CATEGORIES = EntryCategories(frozenset(), ())
 
 
-def _categories_by_entry(user, field: str) -> dict[int, list[str]]:
-    """In one query however long the record: prefetching the categories builds a queryset per entry."""
-    values: dict[int, list[str]] = {}
+def record_categories(*, user) -> dict[int, EntryCategories]:
+    """The categories of each of the user's entries that has any, by entry id, in one query however long
+    the record: prefetching them builds a queryset per entry."""
+    pairs: dict[int, list[tuple[str, str]]] = {}
     through = CreditEntry.categories.through.objects.filter(creditentry__user=user).order_by("creditcategory__name")
-    for entry_id, value in through.values_list("creditentry_id", f"creditcategory__{field}"):
-        values.setdefault(entry_id, []).append(value)
-    return values
+    for entry_id, slug, name in through.values_list("creditentry_id", "creditcategory__slug", "creditcategory__name"):
+        pairs.setdefault(entry_id, []).append((slug, name))
+    return {
+        entry_id: EntryCategories(frozenset(slug for slug, _ in both), tuple(name for _, name in both))
+        for entry_id, both in pairs.items()
+    }
 
 
 def standing(
@@ -199,7 +196,7 @@ def standing(
     if rule is None:
         return Standing(licence, None, None, by_key)
     facts = engine_licence(licence)
-    plain = record if record is not None else tuple(engine_entry(entry) for entry in entries)
+    plain = record if record is not None else engine_entries(entries, record_categories(user=licence.user_id))
     engine = engine_rule(rule)
     window = requirements.cycle_window(engine, facts, ends_on=ends_on)
     counted_earlier = frozenset()
@@ -225,10 +222,8 @@ def standings(*, user) -> list[Standing]:
     if not licences:
         return []
     versions = rule_versions(boards={licence.board_id for licence in licences})
-    rows, categories = record_rows(user=user), record_categories(user=user)
-    record = tuple(
-        _as_engine_entry(row, board_code=row.board_code, categories=categories.get(row.pk, frozenset())) for row in rows
-    )
+    rows = record_rows(user=user)
+    record = engine_entries(rows, record_categories(user=user))
     return [standing(licence, versions.get(licence.board_id, []), rows, record=record) for licence in licences]
 
 

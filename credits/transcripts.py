@@ -154,11 +154,13 @@ def licence_transcript(*, user, licence_id: int, ends_on: datetime.date | None =
     cycle = cycles[0] if ends_on is None else next((c for c in cycles if c.ends_on == ends_on), None)
     if cycle is None:
         raise UnknownCycle(ends_on)
-    standing = selectors.standing(licence, versions, entries, ends_on=cycle.ends_on)
+    categories = selectors.record_categories(user=user)
+    record = selectors.engine_entries(entries, categories)
+    standing = selectors.standing(licence, versions, entries, ends_on=cycle.ends_on, record=record)
     progress = standing.progress
     certificate_of = _certificates_addressed()
     completions = tuple(
-        _completion(standing.entries[placement.entry.key], placement, certificate_of)
+        _completion(standing.entries[placement.entry.key], placement, categories, certificate_of)
         # A corrected entry's correction stands for it here; the full transcript keeps both.
         for placement in reversed(progress.by_completion())
         if placement.entry.completed_on in progress.window and not placement.entry.superseded
@@ -177,10 +179,10 @@ def licence_transcript(*, user, licence_id: int, ends_on: datetime.date | None =
     )
 
 
-def _completion(entry: CreditEntry, placement: requirements.Placement, certificate_of) -> Completion:
+def _completion(entry: CreditEntry, placement: requirements.Placement, categories, certificate_of) -> Completion:
     return Completion(
         entry=entry,
-        categories=tuple(category.name for category in entry.categories.all()),
+        categories=categories.get(entry.pk, selectors.NO_CATEGORIES).names,
         counted_hours=placement.hours,
         reason=placement.reason,
         explanation=placement.explanation,
@@ -276,11 +278,13 @@ def full_transcript(*, user) -> FullTranscript:
     """Every entry of the user's record, all boards, newest first: current, corrected, withdrawn, rejected."""
     provider = provider_details()
     certificate_of = _certificates_addressed()
-    categories = selectors.record_category_names(user=user)
     # The categories come in one query: prefetched, they cost a queryset per entry (40 ms for 634).
-    entries = selectors.credit_entries(user=user).prefetch_related(None).order_by("-completed_on", "-pk")
+    categories = selectors.record_categories(user=user)
+    entries = selectors.credit_entries(user=user).order_by("-completed_on", "-pk")
     lines = tuple(
-        RecordLine(entry, categories.get(entry.pk, ()), *entry_status(entry), certificate_of(entry))
+        RecordLine(
+            entry, categories.get(entry.pk, selectors.NO_CATEGORIES).names, *entry_status(entry), certificate_of(entry)
+        )
         for entry in entries
     )
     licences = tuple(licences_for_user(user=user).order_by("board__name", "expires_on"))
