@@ -16,6 +16,8 @@ start a new generation queue Wagtail's purge task for every visitor page's addre
 a page left when it was unpublished, moved or deleted."""
 
 import hashlib
+import threading
+import types
 import uuid
 
 from django.conf import settings
@@ -26,7 +28,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move, pre_page_move
 
 GENERATION_KEY = "public-pages:generation"
 
@@ -77,10 +79,28 @@ def _vary_on_cookie(response):
 
 
 def _shared_with_visitors(response):
-    # Only a kept copy, the same for every visitor, may be kept by a CDN; browsers ask again each time.
-    if settings.PUBLIC_PAGE_CDN_SECONDS > 0:
-        patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_CDN_SECONDS)
+    # Only a kept copy, the same for every visitor, may be kept by a CDN: SharedCacheMiddleware decides.
+    response.shared_with_visitors = True
     return response
+
+
+class SharedCacheMiddleware:
+    """With a CDN in front (PUBLIC_PAGE_CDN_SECONDS), the last word on what it may keep, placed outside
+    the middleware that set cookies: a visitors' page copy that sets none (a session, a CSRF token, a
+    message), for PUBLIC_PAGE_CDN_SECONDS, browsers asking again each time; nothing else that did not
+    say for itself, which is marked private."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PUBLIC_PAGE_CDN_SECONDS > 0 and not response.has_header("Cache-Control"):
+            if getattr(response, "shared_with_visitors", False) and not response.cookies:
+                patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_CDN_SECONDS)
+            else:
+                patch_cache_control(response, private=True)
+        return response
 
 
 def _served_alike(request) -> bool:
@@ -137,39 +157,74 @@ def kept_while_published(name: str, compute):
     return value
 
 
-def public_pages_changed(*, signal=None, instance=None, url_path_before=None, **kwargs):
+def public_pages_changed(*, signal=None, instance=None, **kwargs):
     """Start a new generation: every copy kept so far is out of date. Again once the change commits, or
     a visitor served between the two would have the page from before it kept under the new one. Then
-    the CDN's copies, if one is configured: every visitor page now, and the address a page left."""
+    the CDN's copies, if one is configured (see `_cdn_purge_after_commit`)."""
     _new_generation()
     transaction.on_commit(_new_generation)
     if settings.WAGTAILFRONTENDCACHE:
-        left = _address_left(signal, instance, url_path_before)
-        # Wagtail queues the purge for a worker: a CDN's API is not waited on in an editor's request.
-        transaction.on_commit(lambda: purge_urls_from_cache(sorted({*visitor_page_addresses(), *left})))
+        _cdn_purge_after_commit(_addresses_leaving(signal, instance, kwargs))
 
 
-def _address_left(signal, instance, url_path_before) -> list[str]:
+def _addresses_leaving(signal, instance, kwargs) -> set[str]:
+    """The visitor pages' addresses that a change takes out of the visitors' reach: a page unpublished,
+    deleted or restricted, and one moved or renamed, at the address it had, each with the pages below it."""
+    from wagtail.models import Page, PageViewRestriction
+
+    holder = types.SimpleNamespace()  # Wagtail keeps the sites' root paths on it: one lookup for them all
+    if signal is page_slug_changed:
+        # Sent once the new paths are saved: the old address of each is the old root's, plus its path below.
+        old_root = kwargs["instance_before"].get_full_url(holder)
+        below = _with_visitor_pages_below(instance)
+        return {old_root + page.url_path.removeprefix(instance.url_path) for page in below}
+    if isinstance(instance, PageViewRestriction):
+        instance = instance.page
+    if not isinstance(instance, Page) or signal is page_published:
+        return set()
+    # A move is seen before it happens (pre_page_move), at the addresses it is about to leave.
+    return {address for page in _with_visitor_pages_below(instance) if (address := page.get_full_url(holder))}
+
+
+def _with_visitor_pages_below(page) -> list:
     from wagtail.models import Page
 
-    if not isinstance(instance, Page) or signal is page_published:
-        return []
-    address = instance.full_url
-    if address and signal is post_page_move and url_path_before:
-        # The same site's root, with the page's path before the move in place of its path now.
-        relative = instance.relative_url(instance.get_site())
-        site_root = instance.url_path[: len(instance.url_path) - len(relative)]
-        address = address[: len(address) - len(relative)] + url_path_before.removeprefix(site_root)
-    return [address] if address else []
+    return [page, *Page.objects.descendant_of(page).type(*_visitor_page_kinds())]
+
+
+_pending_purge = threading.local()
+
+
+def _cdn_purge_after_commit(addresses: set[str]) -> None:
+    """Once the change commits, Wagtail's purge task for every visitor page's address and for `addresses`
+    (a worker runs it: a CDN's API is not waited on in an editor's request). One purge for all the
+    changes of a transaction: deleting a catalog signals once for each of its pages."""
+    pending = _pending_purge.__dict__.setdefault("addresses", set())
+    pending.update(addresses)
+    # Each change registers the callback, so the set reaches a commit even if an earlier transaction
+    # that added to it rolled back (purging its addresses too does no harm); the first one empties it.
+    transaction.on_commit(_cdn_purge_pending, robust=True)
+
+
+def _cdn_purge_pending() -> None:
+    addresses = _pending_purge.__dict__.pop("addresses", None)
+    if addresses is not None:
+        purge_urls_from_cache(sorted(addresses.union(visitor_page_addresses())))
+
+
+def _visitor_page_kinds() -> list:
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if issubclass(model, CachedForVisitors)]
 
 
 def visitor_page_addresses() -> list[str]:
     """The full address of every page a visitor may be served a kept copy of."""
-    from django.apps import apps
     from wagtail.models import Page
 
-    kinds = [model for model in apps.get_models() if issubclass(model, CachedForVisitors)]
-    return [address for page in Page.objects.live().public().type(*kinds) if (address := page.full_url)]
+    holder = types.SimpleNamespace()
+    pages = Page.objects.live().public().type(*_visitor_page_kinds())
+    return [address for page in pages if (address := page.get_full_url(holder))]
 
 
 def _new_generation():
@@ -184,7 +239,7 @@ def invalidate_on_changes():
     from credits.models import Board
     from lms.models import ProviderSettings
 
-    for signal in (page_published, page_unpublished, post_page_move):
+    for signal in (page_published, page_unpublished, pre_page_move, post_page_move, page_slug_changed):
         signal.connect(public_pages_changed, dispatch_uid="public-pages")
     post_delete.connect(public_pages_changed, sender=Page, dispatch_uid="public-pages")
     for model in (Topic, Instructor, Board, ProviderSettings, PageViewRestriction):
