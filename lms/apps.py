@@ -13,6 +13,7 @@ class LmsConfig(AppConfig):
         # lms/urls.py is still importing, and those may use `<id:...>` too.
         register_converter(DatabaseIdConverter, "id")
 
+        from . import checks  # noqa: F401 (registers the deployment check of the CDN's purging)
         from .pagecache import invalidate_on_changes
 
         invalidate_on_changes()

@@ -2,9 +2,10 @@
 numbers and are only ever served through a view that checks who asks (never by a public address).
 
 Their fields name `private_storage`, which Django calls once, when the model class is made: it returns
-a stand-in that looks `STORAGES["private"]` up on first use, and again after the setting changes (as
+a stand-in for `STORAGES["private"]` that looks the storage up again after the setting changes (as
 Django's own `default_storage` does), so that a field follows the setting rather than the storage
-configured when the models were imported.
+configured when the models were imported. The migrations name it by the models' modules
+(`certificates.models.private_storage`, `credits.models.private_storage`), which import it from here.
 """
 
 from django.core.files.storage import storages

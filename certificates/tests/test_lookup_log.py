@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from certificates import lookup_log
 from certificates.models import CertificateLookup
+from lms.tests.services import unavailable
 
 from .factories import issued_certificate
 from .test_verification import UNKNOWN, api, bulk
@@ -30,7 +31,7 @@ def buffered(settings):
     try:
         client.ping()
     except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
+        unavailable(f"no Redis at {REDIS_URL}")
     key = f"test:lookup-log:{uuid.uuid4().hex}"
     settings.CERTIFICATE_LOOKUP_BUFFER = {"URL": REDIS_URL, "KEY": key}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -5,6 +5,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.checks import run_checks
 from wagtail.models import PageViewRestriction
 
 from accounts.tests.factories import UserFactory
@@ -147,3 +148,13 @@ def test_without_a_cdn_configured_no_page_says_shared_caches_may_keep_it(client,
     client.get(course.url)
 
     assert "Cache-Control" not in client.get(course.url)
+
+
+def test_a_cdn_allowed_to_keep_pages_but_never_told_of_changes_is_warned_of(settings):
+    def warnings():
+        return [message.id for message in run_checks(include_deployment_checks=True) if message.id.startswith("lms.")]
+
+    settings.PUBLIC_PAGE_CDN_SECONDS = 3600
+    assert warnings() == ["lms.W001"]
+    settings.WAGTAILFRONTENDCACHE = {"varnish": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend"}}
+    assert warnings() == []

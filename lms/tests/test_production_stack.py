@@ -6,6 +6,7 @@ carries a credential that verifies against what the site publishes, and the API 
 It runs where the suite runs on PostgreSQL (.ci/run's second pass) with Redis at 127.0.0.1:6379
 (TEST_REDIS_URL, database 14 by default, emptied before and after)."""
 
+import contextlib
 import io
 import json
 import os
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -31,6 +33,7 @@ from certificates.models import Certificate
 from certificates.tests.factories import nearly_complete_enrollment
 
 from .conftest import S3_CREDENTIALS
+from .services import unavailable
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -48,9 +51,13 @@ def postgres_and_redis():
     try:
         client.flushdb()
     except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
+        unavailable(f"no Redis at {REDIS_URL}")
     yield
     client.flushdb()
+
+
+# What a developer's shell may hold for another deployment, and must not reach this one.
+DEPLOYMENT_VARIABLES = ("DJANGO_", "DATABASE_", "REDIS_", "S3_", "AWS_", "FRONTEND_CACHE_", "SENTRY_", "CERTIFICATE_")
 
 
 def free_port() -> int:
@@ -67,13 +74,13 @@ def production(postgres_and_redis, s3_bucket, s3_endpoint, tmp_path):
     signing_key_create(path=key_file)
     port = free_port()
     environment = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if not name.startswith(DEPLOYMENT_VARIABLES)},
         **S3_CREDENTIALS,
         "DJANGO_SETTINGS_MODULE": "lms.settings.production",
         "DJANGO_SECRET_KEY": os.urandom(32).hex(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": (
-            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:"
+            f"postgres://{quote(database['USER'])}:{quote(database['PASSWORD'])}@{database['HOST'] or '127.0.0.1'}:"
             f"{database['PORT'] or 5432}/{database['NAME']}"
         ),
         "REDIS_URL": REDIS_URL,
@@ -94,46 +101,42 @@ def production(postgres_and_redis, s3_bucket, s3_endpoint, tmp_path):
     subprocess.run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env=environment, check=True)  # noqa: S603
     logs = tmp_path / "logs"
     logs.mkdir()
-    processes = [
-        start(
-            logs / "gunicorn.log",
-            environment,
-            str(ROOT / ".venv/bin/gunicorn"),
-            "lms.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ),
-        start(
-            logs / "worker.log",
-            environment,
-            *manage,
-            "db_worker",
-            "--queue-name",
-            "*",
-            "--no-startup-delay",
-            "--no-reload",
-            "--interval",
-            "0.2",
-        ),
+    gunicorn = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "lms.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
     ]
-    try:
-        site = Site(f"http://127.0.0.1:{port}", public=f"https://127.0.0.1:{port}")
+    worker = [*manage, "db_worker", "--queue-name", "*", "--no-startup-delay", "--no-reload", "--interval", "0.2"]
+    with contextlib.ExitStack() as stack:
+        processes = [
+            stack.enter_context(running(logs / "gunicorn.log", environment, gunicorn)),
+            stack.enter_context(running(logs / "worker.log", environment, worker)),
+        ]
+        site = stack.enter_context(Site(f"http://127.0.0.1:{port}", public=f"https://127.0.0.1:{port}"))
         site.wait_until_up(processes, logs)
         yield site, logs
-    finally:
-        for process in processes:
+    connection.close()  # the flush after the test must find the database as it left it
+
+
+@contextlib.contextmanager
+def running(log: Path, environment: dict, command: list):
+    """A process of its own session, stopped with everything it started (gunicorn's workers) at the end."""
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603 (our own command line)
+            command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            yield process
+        finally:
             os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=30)
-        connection.close()  # the flush after the test must find the database as it left it
-
-
-def start(log: Path, environment: dict, *command) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603 (our own command line)
-        command, cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
-    )
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 class Site:
@@ -143,6 +146,12 @@ class Site:
     def __init__(self, address: str, *, public: str):
         self.address, self.public = address, public
         self.http = requests.Session()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.http.close()
 
     def request(self, method: str, path: str, *, referer: str = "", **options) -> requests.Response:
         headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
