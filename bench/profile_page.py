@@ -1,6 +1,6 @@
 """Where one page's time goes under the production settings, on a database bench/seed_scale.py made.
 
-    .venv/bin/python bench/profile_page.py [--database ce_scale] [--repeat 10] [--top 10] [--callers RE] [PATH ...]
+    .venv/bin/python bench/profile_page.py [--database ce_scale] [--repeat 10] [--top 10] [--callers RE] [--signed-in] [PATH ...]
 
 Each path (default: the catalog and the first course page; `/learn/` and the like are requested
 signed in as the bench practitioner) is requested three times to warm the caches, then --repeat
@@ -41,6 +41,7 @@ def main():
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--top", type=int, default=10)
+    parser.add_argument("--signed-in", action="store_true", help="request every path as the bench practitioner")
     parser.add_argument("--callers", help="also print who calls the functions this regular expression matches")
     args = parser.parse_args()
     url = http_load.check_scratch(args)
@@ -69,7 +70,7 @@ def main():
     signed_in.force_login(get_user_model().objects.get(email=http_load.BENCH_EMAIL))
     print(f"{connection.vendor} database {args.database}, {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
     for path in paths:
-        client = signed_in if path.startswith(SIGNED_IN) else anonymous
+        client = signed_in if args.signed_in or path.startswith(SIGNED_IN) else anonymous
         for _ in range(3):
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
