@@ -1,6 +1,7 @@
 """Where one page's time goes under the production settings, on a database bench/seed_scale.py made.
 
-    .venv/bin/python bench/profile_page.py [--database ce_scale] [--repeat 10] [--top 10] [--callers RE] [--signed-in] [PATH ...]
+    .venv/bin/python bench/profile_page.py [--database ce_scale] [--repeat 10] [--top 10] [--callers RE]
+        [--signed-in] [PATH ...]
 
 Each path (default: the catalog and the first course page; `/learn/` and the like are requested
 signed in as the bench practitioner) is requested three times to warm the caches, then --repeat
@@ -26,10 +27,10 @@ import http_load
 SIGNED_IN = ("/learn/", "/transcript/")
 # Where broad kinds of work begin: the SQL (with the driver), the cache, the templates' rendering.
 BROADLY = {
-    "SQL, in the driver and the database": ("django/db/backends/utils.py", "_execute"),
-    "the Redis cache": ("django/core/cache/backends/redis.py", "get_client"),
-    "Redis commands": ("redis/client.py", "_execute_command"),
-    "template rendering": ("django/template/response.py", "rendered_content"),
+    "SQL, in the driver and the database": ("django/db/backends/utils.py", {"_execute"}),
+    "the Redis cache": ("django/core/cache/backends/redis.py", {"get_client"}),
+    "Redis commands": ("redis/client.py", {"_execute_command", "_execute_pipeline"}),
+    "template rendering": ("django/template/response.py", {"rendered_content"}),
 }
 
 
@@ -94,11 +95,11 @@ def main():
         stats = pstats.Stats(profile)
         project = str(http_load.ROOT) + "/"
         print("-- broadly (per request; SQL and Redis run inside the rendering too)")
-        for label, (suffix, function_name) in BROADLY.items():
+        for label, (suffix, function_names) in BROADLY.items():
             spent = sum(
                 cumulative
                 for (filename, _line, name), (_c, _n, _own, cumulative, _callers) in stats.stats.items()
-                if filename.endswith(suffix) and name == function_name
+                if filename.endswith(suffix) and name in function_names
             )
             print(f"  {spent / args.repeat * 1000:8.2f} ms  {label}")
         for order, title in (("tottime", "own time"), ("cumtime", "time in all, the project's own code")):

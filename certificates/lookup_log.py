@@ -35,10 +35,13 @@ def record(lookups: list[CertificateLookup]) -> None:
         CertificateLookup.objects.bulk_create(lookups)
         return
     client, key = buffer
-    client.rpush(key, *(json.dumps(_as_entry(lookup)) for lookup in lookups))
-    # The flag expires before the queued task runs: an append made after the task has read the list
-    # never finds it set, and queues the next flush.
-    if client.set(f"{key}:flush-queued", 1, nx=True, ex=FLUSH_AFTER_SECONDS):
+    # One round trip for both. The flag expires before the queued task runs: an append made after the
+    # task has read the list never finds it set, and queues the next flush.
+    pipeline = client.pipeline(transaction=False)
+    pipeline.rpush(key, *(json.dumps(_as_entry(lookup)) for lookup in lookups))
+    pipeline.set(f"{key}:flush-queued", 1, nx=True, ex=FLUSH_AFTER_SECONDS)
+    _, flag_was_unset = pipeline.execute()
+    if flag_was_unset:
         later = timezone.now() + datetime.timedelta(seconds=FLUSH_AFTER_SECONDS + 5)
         lookup_log_flush.using(run_after=later).enqueue()
 
