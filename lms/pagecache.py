@@ -11,9 +11,10 @@ signed-in person and a request with a message waiting are always served fresh, a
 cookie or printed a CSRF token is never kept.
 
 A CDN in front (WAGTAILFRONTENDCACHE, through Wagtail's frontend cache backends) may keep the same
-copies for PUBLIC_PAGE_CDN_SECONDS: they alone say so in their Cache-Control. The same changes that
-start a new generation queue Wagtail's purge task for every visitor page's address, and for the address
-a page left when it was unpublished, moved or deleted."""
+copies for PUBLIC_PAGE_CDN_SECONDS: they alone say so in their Cache-Control (SharedCacheMiddleware,
+which marks every other response private). The same changes that start a new generation queue, once
+per transaction, Wagtail's purge task for every visitor page's address, and for the addresses a page
+and the visitor pages below it had before it was unpublished, deleted, restricted, moved or renamed."""
 
 import hashlib
 import threading
